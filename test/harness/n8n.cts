@@ -145,8 +145,15 @@ export interface RunNodeResult {
 	staticDataChanged: boolean;
 	/** Static data as the nodes left it at the end of the run (plain JSON copy), whatever the mode. */
 	runStaticData: IDataObject;
-	/** The node's error when the run failed (the thrown instance when available). */
+	/**
+	 * The node's error when n8n reports the run as failed (the thrown instance when available).
+	 * Note: when a node THROWS under continueOnFail / onError 'continue*', n8n passes the input
+	 * through but still ends the run as 'error' if that node ran last - as in runNode. Nodes that
+	 * handle continueOnFail per item themselves (returning error items) end the run as 'success'.
+	 */
 	error?: Error;
+	/** n8n's execution status: 'success' | 'error' | ... */
+	status: IRun['status'];
 	/** The full n8n run, for anything else a test wants to look at. */
 	run: IRun;
 }
@@ -175,6 +182,7 @@ export interface RunWorkflowResult {
 	error?: Error;
 	/** Name of the node that failed, when the run failed. */
 	errorNode?: string;
+	status: IRun['status'];
 	run: IRun;
 	/** Items of a node's output (first run); [] when the node did not run or output nothing. */
 	outputOf(nodeName: string, outputIndex?: number): INodeExecutionData[];
@@ -338,7 +346,8 @@ class HarnessCredentialsHelper extends ICredentialsHelper {
 		const { authenticate } = this.type(typeName);
 		if (!authenticate) return requestOptions;
 		if (typeof authenticate === 'function') return await authenticate(credentials, requestOptions);
-		if (!workflow || !node) throw new Error('Harness: generic authentication needs workflow + node');
+		if (!workflow || !node)
+			throw new Error('Harness: generic authentication needs workflow + node');
 		requestOptions.headers ??= {};
 		const target = requestOptions as unknown as Record<string, Record<string, unknown>>;
 		for (const [outerKey, values] of Object.entries(authenticate.properties)) {
@@ -373,7 +382,10 @@ class HarnessCredentialsHelper extends ICredentialsHelper {
 		return undefined;
 	}
 
-	async getCredentials(nodeCredentials: INodeCredentialsDetails, type: string): Promise<ICredentials> {
+	async getCredentials(
+		nodeCredentials: INodeCredentialsDetails,
+		type: string,
+	): Promise<ICredentials> {
 		const data = this.data[type] ?? {};
 		return {
 			id: nodeCredentials.id ?? undefined,
@@ -381,7 +393,11 @@ class HarnessCredentialsHelper extends ICredentialsHelper {
 			type,
 			data: undefined,
 			getData: () => ({ ...data }),
-			getDataToSave: () => ({ id: nodeCredentials.id ?? undefined, name: nodeCredentials.name, type }),
+			getDataToSave: () => ({
+				id: nodeCredentials.id ?? undefined,
+				name: nodeCredentials.name,
+				type,
+			}),
 			setData: () => undefined,
 		} as unknown as ICredentials;
 	}
@@ -396,7 +412,7 @@ class HarnessCredentialsHelper extends ICredentialsHelper {
 		const withDefaults = NodeHelpers.getNodeParameters(
 			this.type(type).properties,
 			data as INodeParameters,
-			false,
+			true,
 			false,
 			null,
 			null,
@@ -627,7 +643,8 @@ export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
 	const typeName = PACKAGE_PREFIX + baseName(type);
 	const typeVersion = options.typeVersion ?? defaultVersion(type);
 	const resolved = NodeHelpers.getVersionedNodeType(type, typeVersion);
-	const nodeName = options.nodeName ?? resolved.description.defaults?.name ?? resolved.description.displayName;
+	const nodeName =
+		options.nodeName ?? resolved.description.defaults?.name ?? resolved.description.displayName;
 
 	const node: INode = {
 		id: 'node-under-test',
@@ -641,7 +658,8 @@ export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
 	if (options.continueOnFail !== undefined) node.continueOnFail = options.continueOnFail;
 	if (options.onError !== undefined) node.onError = options.onError;
 
-	const hasInputs = !Array.isArray(resolved.description.inputs) || resolved.description.inputs.length > 0;
+	const hasInputs =
+		!Array.isArray(resolved.description.inputs) || resolved.description.inputs.length > 0;
 	const nodes: INode[] = [node];
 	let connections: IConnections = {};
 	let startNode = nodeName;
@@ -676,6 +694,7 @@ export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
 		staticDataChanged: result.staticDataChanged,
 		runStaticData: result.runStaticData,
 		error: result.error,
+		status: result.run.status,
 		run: result.run,
 	};
 }
@@ -685,7 +704,8 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<RunWorkf
 	const nodes = options.nodes.map((n) => ({
 		...n,
 		parameters: { ...(n.parameters ?? {}) },
-		credentials: n.credentials ?? credentialRefsFor(n, options.credentials),
+		// nodes without credential references get references to every given credential
+		credentials: n.credentials ?? credentialRefs(options.credentials),
 	}));
 	const startNode = options.startNode ?? findStartNode(nodes, options.connections);
 
@@ -709,18 +729,11 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<RunWorkf
 		runStaticData: result.runStaticData,
 		error: result.error,
 		errorNode: result.errorNode,
+		status: result.run.status,
 		run: result.run,
 		outputOf: (nodeName: string, outputIndex = 0) =>
 			outputsOf(result.run, nodeName)[outputIndex] ?? [],
 	};
-}
-
-/** Nodes of a workflow that are not given credentials get references to all given ones. */
-function credentialRefsFor(
-	_node: INode,
-	credentials: Record<string, ICredentialDataDecryptedObject> | undefined,
-): INode['credentials'] {
-	return credentialRefs(credentials);
 }
 
 function findStartNode(nodes: INode[], connections: IConnections): string {
@@ -788,7 +801,8 @@ export async function runWebhook(options: RunWebhookOptions): Promise<RunWebhook
 	const nodeTypes = new HarnessNodeTypes({ [typeName]: type }, sink);
 	const resolved = nodeTypes.getByNameAndVersion(typeName, typeVersion);
 	if (typeof resolved.webhook !== 'function') throw new Error('Harness: node has no webhook()');
-	const nodeName = options.nodeName ?? resolved.description.defaults?.name ?? resolved.description.displayName;
+	const nodeName =
+		options.nodeName ?? resolved.description.defaults?.name ?? resolved.description.displayName;
 	const mode = options.mode ?? 'webhook';
 
 	const node: INode = {
@@ -820,7 +834,8 @@ export async function runWebhook(options: RunWebhookOptions): Promise<RunWebhook
 	const additionalData = makeAdditionalData(credentialsHelper, undefined, 'webhook-1');
 
 	const headers: Record<string, string | string[]> = {};
-	for (const [key, value] of Object.entries(options.headers ?? {})) headers[key.toLowerCase()] = value;
+	for (const [key, value] of Object.entries(options.headers ?? {}))
+		headers[key.toLowerCase()] = value;
 	const body = options.body ?? {};
 	const rawBody =
 		options.rawBody === undefined
@@ -839,7 +854,8 @@ export async function runWebhook(options: RunWebhookOptions): Promise<RunWebhook
 	};
 	const response = new FakeResponse();
 	additionalData.httpRequest = request as unknown as IWorkflowExecuteAdditionalData['httpRequest'];
-	additionalData.httpResponse = response as unknown as IWorkflowExecuteAdditionalData['httpResponse'];
+	additionalData.httpResponse =
+		response as unknown as IWorkflowExecuteAdditionalData['httpResponse'];
 
 	const webhookName = options.webhookName ?? 'default';
 	const description = resolved.description.webhooks?.find((w) => w.name === webhookName);
@@ -875,7 +891,8 @@ export async function runWebhook(options: RunWebhookOptions): Promise<RunWebhook
 
 	// Webhook-started runs persist static data like any non-manual run; a webhook that itself
 	// changes static data has it saved with the execution it starts.
-	const changed = (workflow.staticData as IDataObject & { __dataChanged?: boolean }).__dataChanged === true;
+	const changed =
+		(workflow.staticData as IDataObject & { __dataChanged?: boolean }).__dataChanged === true;
 	persistStaticData(stored, changed ? workflow.staticData : undefined, mode);
 
 	return {
