@@ -181,6 +181,39 @@ class Hook implements INodeType {
 	}
 }
 
+/** Re-fetches the record a webhook names, through the credential, as the Daktela Trigger does. */
+class FetchingHook implements INodeType {
+	description = describeNode('Fetching Hook', [], {
+		group: ['trigger'],
+		inputs: [],
+		credentials: [{ name: 'daktelaApi', required: true }],
+		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'hook' }],
+	});
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		const credentials = await this.getCredentials('daktelaApi');
+		const name = this.getBodyData().name as string;
+		const record = (await this.helpers.httpRequestWithAuthentication.call(this, 'daktelaApi', {
+			method: 'GET',
+			url: `${credentials.url as string}/api/v6/contacts/${name}.json`,
+			json: true,
+		})) as IDataObject;
+		return { workflowData: [[{ json: record }]] };
+	}
+}
+
+/** Fails on its first execution only. */
+let flakyCalls = 0;
+class Flaky implements INodeType {
+	description = describeNode('Flaky');
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		flakyCalls++;
+		if (flakyCalls === 1) throw new NodeOperationError(this.getNode(), 'First call fails');
+		return [[{ json: { calls: flakyCalls }, pairedItem: { item: 0 } }]];
+	}
+}
+
 describe('harness: runNode', () => {
 	it('resolves expression parameters per item, fills defaults and keeps pairedItem', async () => {
 		const result = await runNode({
@@ -240,6 +273,16 @@ describe('harness: runNode', () => {
 		expect(result.outputs[0].map((i) => i.json)).toEqual([{ ok: 1 }]);
 		expect(result.outputs[1].map((i) => i.json.error)).toEqual(['Item 0 is picky']);
 		expect(result.outputs[1][0].pairedItem).toEqual({ item: 0 });
+	});
+
+	it('applies node settings such as Retry On Fail', async () => {
+		const result = await runNode({
+			node: Flaky,
+			// n8n treats waitBetweenTries 0 as its 1000 ms default, so use a small positive wait
+			nodeSettings: { retryOnFail: true, maxTries: 2, waitBetweenTries: 5 },
+		});
+		expect(result.error).toBeUndefined();
+		expect(result.outputs[0][0].json).toEqual({ calls: 2 });
 	});
 
 	it('passes the input through when the node itself throws under continueRegularOutput', async () => {
@@ -336,6 +379,22 @@ describe('harness: credentials and HTTP', () => {
 			// credential defaults are filled in, as n8n does
 			timeZone: 'Europe/Prague',
 		});
+	});
+
+	it('authenticates requests made from webhook() too', async () => {
+		const token = `tok${Math.random().toString(36).slice(2)}`;
+		const before = server.requests.length;
+		const result = await runWebhook({
+			node: FetchingHook,
+			credentials: { daktelaApi: { url: server.url, accessToken: token } },
+			body: { name: 'crm_person_1' },
+		});
+
+		expect(result.error).toBeUndefined();
+		const request = server.requests[before];
+		expect(request.path).toBe('/api/v6/contacts/crm_person_1.json');
+		expect(request.headers['x-auth-token']).toBe(token);
+		expect(result.workflowData?.[0][0].json.seen).toBe(token);
 	});
 
 	it('fails the run when the node needs a credential that was not given', async () => {

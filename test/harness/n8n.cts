@@ -62,18 +62,17 @@ import { DaktelaApi } from '../../credentials/DaktelaApi.credentials';
 // Environment and n8n-core loading
 // ---------------------------------------------------------------------------------------------
 
-// InstanceSettings (pulled in by some n8n-core services) wants a user folder; keep it out of ~.
-if (!process.env.N8N_USER_FOLDER) {
-	process.env.N8N_USER_FOLDER = mkdtempSync(join(tmpdir(), 'n8n-harness-'));
-}
-process.env.N8N_DIAGNOSTICS_ENABLED ??= 'false';
-
 // Loaded lazily so that merely importing this module (e.g. for types) stays cheap.
 type N8nCore = typeof import('n8n-core');
 let core: N8nCore | undefined;
 
 function n8nCore(): N8nCore {
 	if (core) return core;
+	// InstanceSettings (pulled in by some n8n-core services) wants a user folder; keep it out of ~.
+	if (!process.env.N8N_USER_FOLDER) {
+		process.env.N8N_USER_FOLDER = mkdtempSync(join(tmpdir(), 'n8n-harness-'));
+	}
+	process.env.N8N_DIAGNOSTICS_ENABLED ??= 'false';
 	// eslint-disable-next-line @typescript-eslint/no-require-imports
 	const loaded = require('n8n-core') as N8nCore;
 	setUpContainer();
@@ -131,6 +130,8 @@ export interface RunNodeOptions {
 	nodeName?: string;
 	/** Node type version (default: the node's default/latest version). */
 	typeVersion?: number;
+	/** Other node settings, e.g. { retryOnFail: true, maxTries: 2, waitBetweenTries: 5 }. */
+	nodeSettings?: Partial<Omit<INode, 'parameters' | 'type' | 'typeVersion' | 'name'>>;
 }
 
 export interface RunNodeResult {
@@ -648,12 +649,13 @@ export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
 
 	const node: INode = {
 		id: 'node-under-test',
+		position: [200, 0],
+		credentials: credentialRefs(options.credentials),
+		...options.nodeSettings,
 		name: nodeName,
 		type: typeName,
 		typeVersion,
-		position: [200, 0],
 		parameters: options.parameters ?? {},
-		credentials: credentialRefs(options.credentials),
 	};
 	if (options.continueOnFail !== undefined) node.continueOnFail = options.continueOnFail;
 	if (options.onError !== undefined) node.onError = options.onError;
