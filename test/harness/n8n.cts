@@ -14,6 +14,11 @@
  * persist"); what the nodes saw at the end of the run is always in `result.runStaticData`.
  *
  * Node-only code (env, fs, os) lives here in a `.cts` file; specs import './harness/n8n.cjs'.
+ *
+ *   const server = await startEchoServer(); // './harness/echo-server.cjs', or the sandbox
+ *   const credentials = { daktelaApi: { url: server.url, accessToken: 'token' } };
+ *   const r = await runNode({ node: Daktela, parameters: { resource: 'contact' }, credentials });
+ *   expect(r.error).toBeUndefined(); expect(r.outputs[0][0].json).toEqual(...);
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
