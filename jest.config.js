@@ -8,8 +8,8 @@ module.exports = {
 	transform: {
 		'^.+\\.c?ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json' }],
 	},
-	moduleNameMapper: {
-		'^(\\.{1,2}/.*)\\.cjs$': '$1.cts',
-	},
+	// Specs import Node-only .cts helpers as './x.cjs'; fall back from .cjs to .cts only when no
+	// .cjs file exists, so packages that ship real .cjs files (n8n-workflow's deps) still resolve.
+	resolver: '<rootDir>/test/harness/jest-resolver.cjs',
 	testTimeout: 30000,
 };
