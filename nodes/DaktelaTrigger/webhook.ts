@@ -1,0 +1,350 @@
+/**
+ * One delivery from a Daktela automation, from the raw request to the answer and the items.
+ *
+ * Order, and why:
+ *  1. authenticate (secret header or HMAC signature) before reading the body, so a caller without
+ *     the secret learns nothing and starts nothing (401/403, no execution);
+ *  2. read the body (JSON or form) and the event: malformed or unknown -> 400, a known event that
+ *     is not selected -> 200 "ignored";
+ *  3. under a per-(node, event, record) lock: re-fetch the record, then check and record the dedup
+ *     key. The key is recorded only after a successful re-fetch, so a delivery that failed (503) is
+ *     not remembered and its redelivery is processed; a concurrent duplicate waits for the first
+ *     one and then finds its key;
+ *  4. answer 200 with the items (execution starts) or 200 "duplicate" (none).
+ */
+import type {
+	IDataObject,
+	INodeExecutionData,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
+
+import { convertTimes } from '../Daktela/helpers/execution';
+import { DaktelaApiError } from '../Daktela/transport/errors';
+import { createDaktelaClient } from '../Daktela/transport/n8n';
+import type { DaktelaClient } from '../Daktela/transport/client';
+
+import {
+	activeEntries,
+	dedupKey,
+	DEFAULT_WINDOW_SECONDS,
+	fingerprint,
+	processMemory,
+	withEntry,
+	withKeyLock,
+} from './dedup';
+import { isSelected, readBodyFields, readDelivery, type Delivery } from './events';
+import { canRefetch, endpointOf, fetchRecord } from './refetch';
+import {
+	DEFAULT_REPLAY_WINDOW_SECONDS,
+	MIN_SECRET_LENGTH,
+	SECRET_HEADER,
+	SIGNATURE_HEADER,
+	verifySharedSecret,
+	verifySignature,
+	type Verdict,
+} from './security/verify';
+
+/** Retries for the re-fetch: Daktela's automation waits for our answer, so keep it short. */
+export const REFETCH_RETRY = { maxRetries: 3, baseDelayMs: 250, maxDelayMs: 2000 };
+
+/** Seconds Daktela (or a relay) should wait before redelivering after a 503. */
+const RETRY_AFTER_SECONDS = 30;
+
+export interface TriggerSettings {
+	events: string[];
+	authentication: 'headerSecret' | 'signature';
+	secrets: string[];
+	refetch: boolean;
+	isoTimes: boolean;
+	dedupBy: 'content' | 'event';
+	dedupWindow: number;
+	onRefetchError: 'respondError' | 'emitError';
+	replayWindow: number;
+}
+
+function numberOption(value: unknown, fallback: number): number {
+	return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : fallback;
+}
+
+export function readSettings(ctx: Pick<IWebhookFunctions, 'getNodeParameter'>): TriggerSettings {
+	const options = (ctx.getNodeParameter('options', {}) ?? {}) as IDataObject;
+	const secret = String(ctx.getNodeParameter('secret', '') ?? '');
+	const previous = String(options.previousSecret ?? '');
+	return {
+		events: (ctx.getNodeParameter('events', []) as string[]) ?? [],
+		authentication:
+			ctx.getNodeParameter('authentication', 'headerSecret') === 'signature'
+				? 'signature'
+				: 'headerSecret',
+		secrets: [secret, previous].filter((s) => s !== ''),
+		refetch: ctx.getNodeParameter('refetch', true) !== false,
+		isoTimes: options.isoTimes !== false,
+		dedupBy: options.dedupBy === 'event' ? 'event' : 'content',
+		dedupWindow: numberOption(options.dedupWindow, DEFAULT_WINDOW_SECONDS),
+		onRefetchError: options.onRefetchError === 'emitError' ? 'emitError' : 'respondError',
+		replayWindow: numberOption(options.replayWindow, DEFAULT_REPLAY_WINDOW_SECONDS) || 1,
+	};
+}
+
+/** What is wrong with the settings, for activation and for every request. */
+export function settingsProblem(settings: TriggerSettings): string | undefined {
+	if (settings.secrets.length === 0 || settings.secrets[0].length < MIN_SECRET_LENGTH) {
+		return `Set a Secret of at least ${MIN_SECRET_LENGTH} characters`;
+	}
+	if (settings.secrets.some((s) => s.length < MIN_SECRET_LENGTH)) {
+		return `The Previous Secret must also have at least ${MIN_SECRET_LENGTH} characters`;
+	}
+	if (settings.events.length === 0) return 'Choose at least one event';
+	return undefined;
+}
+
+function respond(
+	ctx: IWebhookFunctions,
+	status: number,
+	body: IDataObject,
+	headers: Record<string, string> = {},
+): IWebhookResponseData {
+	const res = ctx.getResponseObject();
+	for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+	res.status(status).json(body);
+	return { noWebhookResponse: true };
+}
+
+async function rawBodyOf(ctx: IWebhookFunctions): Promise<Buffer | undefined> {
+	const req = ctx.getRequestObject();
+	// n8n reads the raw bytes while parsing the body; a request it did not parse can still be read.
+	if (!req.rawBody && typeof req.readRawBody === 'function') await req.readRawBody();
+	return req.rawBody;
+}
+
+function contentTypeOf(ctx: IWebhookFunctions): string | undefined {
+	const value = ctx.getHeaderData()['content-type'];
+	return Array.isArray(value) ? value[0] : value;
+}
+
+function authenticate(
+	ctx: IWebhookFunctions,
+	settings: TriggerSettings,
+	rawBody: Buffer | undefined,
+): Verdict {
+	const headers = ctx.getHeaderData();
+	if (settings.authentication === 'signature') {
+		return verifySignature({
+			header: headers[SIGNATURE_HEADER.toLowerCase()],
+			rawBody: rawBody ?? new Uint8Array(0),
+			secrets: settings.secrets,
+			toleranceSeconds: settings.replayWindow,
+			nowSeconds: Math.floor(Date.now() / 1000),
+		});
+	}
+	return verifySharedSecret(headers[SECRET_HEADER.toLowerCase()], settings.secrets);
+}
+
+export interface EventMetadata extends IDataObject {
+	event: string;
+	entity: string;
+	action: string;
+	channel?: string;
+	name: string;
+	receivedAt: string;
+	refetched: boolean;
+}
+
+function metadataOf(delivery: Delivery, refetched: boolean): EventMetadata {
+	const meta: EventMetadata = {
+		event: delivery.event.event,
+		entity: delivery.event.entity,
+		action: delivery.event.action,
+		name: delivery.name,
+		receivedAt: new Date().toISOString(),
+		refetched,
+	};
+	if (delivery.event.channel) meta.channel = delivery.event.channel;
+	return meta;
+}
+
+type Outcome =
+	| { kind: 'item'; json: IDataObject; key?: string }
+	| { kind: 'failed'; error: DaktelaApiError | Error };
+
+async function loadItem(
+	client: DaktelaClient | undefined,
+	delivery: Delivery,
+	settings: TriggerSettings,
+): Promise<Outcome> {
+	const useContent = settings.dedupBy === 'content';
+	const { event, name } = delivery;
+	if (!canRefetch(delivery)) {
+		return {
+			kind: 'item',
+			json: { name, deleted: true, _event: metadataOf(delivery, false) },
+			key: dedupKey(event.event, name),
+		};
+	}
+	if (!client) {
+		const json: IDataObject = {
+			...(delivery.payload as IDataObject),
+			name,
+			_event: metadataOf(delivery, false),
+		};
+		const content = useContent ? fingerprint(delivery.payload) : undefined;
+		return { kind: 'item', json, key: dedupKey(event.event, name, content) };
+	}
+	try {
+		const { record } = await fetchRecord(client, delivery);
+		const shaped = (
+			settings.isoTimes ? convertTimes(record, client.instanceTimeZone) : record
+		) as IDataObject;
+		const content = useContent ? fingerprint(record) : undefined;
+		return {
+			kind: 'item',
+			json: { ...shaped, _event: metadataOf(delivery, true) },
+			key: dedupKey(event.event, name, content),
+		};
+	} catch (error) {
+		return { kind: 'failed', error: error instanceof Error ? error : new Error(String(error)) };
+	}
+}
+
+/** The answer to a re-fetch that failed after the client's retries. */
+function refetchFailure(
+	delivery: Delivery,
+	error: Error,
+): { status: number; body: IDataObject; retryable: boolean } {
+	const endpoint = endpointOf(delivery);
+	const base = { event: delivery.event.event, name: delivery.name };
+	if (error instanceof DaktelaApiError && error.kind === 'notFound') {
+		return {
+			status: 422,
+			retryable: false,
+			body: {
+				error: 'record_not_found',
+				message: `Daktela has no ${endpoint} record named "${delivery.name}": check that the automation sends the record name`,
+				...base,
+			},
+		};
+	}
+	const detail = error instanceof DaktelaApiError ? error.description : 'Daktela could not be read.';
+	return {
+		status: 503,
+		retryable: true,
+		body: {
+			error: 'daktela_unavailable',
+			message: `Could not load ${endpoint} "${delivery.name}" from Daktela: ${detail} The event was not processed; deliver it again.`,
+			...base,
+			retryable: true,
+		},
+	};
+}
+
+function errorJson(error: Error): IDataObject {
+	const out: IDataObject = { message: error.message };
+	if (error instanceof DaktelaApiError) {
+		out.kind = error.kind;
+		if (error.httpCode !== undefined) out.httpCode = error.httpCode;
+		out.description = error.description;
+	}
+	return out;
+}
+
+export async function handleDelivery(ctx: IWebhookFunctions): Promise<IWebhookResponseData> {
+	const settings = readSettings(ctx);
+	const problem = settingsProblem(settings);
+	if (problem) {
+		ctx.logger.error(`Daktela Trigger "${ctx.getNode().name}" refused a delivery: ${problem}`);
+		return respond(ctx, 500, {
+			error: 'not_configured',
+			message: `The Daktela Trigger is not configured: ${problem}`,
+		});
+	}
+
+	const rawBody = await rawBodyOf(ctx);
+	const verdict = authenticate(ctx, settings, rawBody);
+	if (!verdict.ok) {
+		return respond(ctx, verdict.status, { error: verdict.code, message: verdict.message });
+	}
+
+	const fields = readBodyFields(ctx.getBodyData(), rawBody?.toString('utf8'), contentTypeOf(ctx));
+	if (!fields.ok) return respond(ctx, 400, { error: fields.code, message: fields.message });
+	const parsed = readDelivery(fields.value);
+	if (!parsed.ok) return respond(ctx, 400, { error: parsed.code, message: parsed.message });
+	const delivery = parsed.value;
+	const summary = { event: delivery.event.event, name: delivery.name };
+
+	if (!isSelected(delivery.event, settings.events)) {
+		return {
+			webhookResponse: {
+				received: true,
+				ignored: true,
+				...summary,
+				reason: 'This event is not selected in the Daktela Trigger',
+			},
+		};
+	}
+
+	let client: DaktelaClient | undefined;
+	if (settings.refetch && canRefetch(delivery)) {
+		try {
+			client = await createDaktelaClient(ctx, REFETCH_RETRY);
+		} catch (error) {
+			const message = error instanceof Error ? error.message : String(error);
+			ctx.logger.error(`Daktela Trigger "${ctx.getNode().name}": ${message}`);
+			return respond(ctx, 500, {
+				error: 'not_configured',
+				message: `The Daktela API credential is not usable: ${message}`,
+				...summary,
+			});
+		}
+	}
+
+	// Editor test runs never save static data; remembering them would only hide the next test.
+	const dedupOn = settings.dedupWindow > 0 && ctx.getMode() !== 'manual';
+	const scope = `${ctx.getWorkflow().id ?? ''}:${ctx.getNode().id}`;
+	const lockKey = `${scope}|${delivery.event.event}|${delivery.name}`;
+
+	return await withKeyLock(lockKey, async () => {
+		const outcome = await loadItem(client, delivery, settings);
+
+		if (outcome.kind === 'failed') {
+			const failure = refetchFailure(delivery, outcome.error);
+			ctx.logger.warn(
+				`Daktela Trigger "${ctx.getNode().name}": ${String(failure.body.message)} (${outcome.error.message})`,
+			);
+			if (settings.onRefetchError === 'emitError') {
+				const json: IDataObject = {
+					name: delivery.name,
+					_event: metadataOf(delivery, false),
+					error: errorJson(outcome.error),
+				};
+				return {
+					webhookResponse: { received: true, ...summary, refetchFailed: true },
+					workflowData: [[{ json }]],
+				};
+			}
+			const headers: Record<string, string> = failure.retryable
+				? { 'Retry-After': String(RETRY_AFTER_SECONDS) }
+				: {};
+			return respond(ctx, failure.status, failure.body, headers);
+		}
+
+		if (dedupOn && outcome.key !== undefined) {
+			const nowSeconds = Math.floor(Date.now() / 1000);
+			const staticData = ctx.getWorkflowStaticData('node');
+			const stored = activeEntries(staticData.dedup, nowSeconds);
+			if (stored[outcome.key] !== undefined || processMemory.has(scope, outcome.key, nowSeconds)) {
+				return { webhookResponse: { received: true, duplicate: true, ...summary } };
+			}
+			const expiresAt = nowSeconds + settings.dedupWindow;
+			// Assigned (not mutated) so n8n's change flag on static data is set and the store is saved.
+			staticData.dedup = withEntry(stored, outcome.key, expiresAt);
+			processMemory.add(scope, outcome.key, expiresAt, nowSeconds);
+		}
+
+		const item: INodeExecutionData = { json: outcome.json };
+		return {
+			webhookResponse: { received: true, ...summary },
+			workflowData: [[item]],
+		};
+	});
+}
