@@ -1,0 +1,568 @@
+/**
+ * The checkpoint policies: what Get hands out, which source records Skip Processed drops, and
+ * whether (and to what) Commit moves the cursor.
+ *
+ * PURE: plain values in, plain values out; nothing here reads the clock (callers pass `nowMs`).
+ *
+ * The model. A cursor is a time T plus `seen`, the processed versions (record id -> cursor time)
+ * at or after T - lookback. Get hands out `since = T - lookback` for an inclusive (>=) source
+ * filter. A record (id, t) is already processed when `seen[id] >= t`; the ids seen at exactly T
+ * are the boundary ids (Airbyte stores a count there; ids also survive a boundary record being
+ * edited away, which a count does not). The source limit Get hands out is the batch size plus the
+ * seen records the source will return again, so a run always reaches `batchSize` records it has
+ * not processed - even when more records than the batch size share one timestamp.
+ *
+ * The cursor only ever comes from records that were actually processed, never from the clock:
+ * a record modified while a run is writing has a time after everything that run read, so the
+ * next run reads it. The clock is used for one thing: the cursor never moves further than
+ * `futureToleranceMs` past now, so one record stamped in the future (a skewed clock, a typo
+ * like 2099) cannot make every later change look old.
+ */
+import { toIso } from './cursor';
+import { CheckpointError } from './errors';
+import type { EntityState, RunMarker } from './state';
+import { cloneEntityState } from './state';
+
+export type Outcome = 'created' | 'updated' | 'unchanged' | 'deleted' | 'failed' | 'other';
+export type FailurePolicy = 'hold' | 'advance';
+
+const SYNC_ACTIONS = new Set(['created', 'updated', 'unchanged', 'deleted', 'failed']);
+const MAX_ERROR_LENGTH = 500;
+
+/** The boundary of the cursor as outputs show it: time and the ids processed at exactly it. */
+export interface CursorView {
+	time: string;
+	ids: string[];
+}
+
+export function cursorView(state: EntityState): CursorView | null {
+	if (state.cursor === null) return null;
+	const ids = [...state.seen.entries()]
+		.filter(([, time]) => time === state.cursor)
+		.map(([id]) => id)
+		.sort();
+	return { time: toIso(state.cursor), ids };
+}
+
+/** The run marker of this execution's Get, if Get ran in this execution. */
+export function runOf(state: EntityState, runId: string): RunMarker | undefined {
+	return state.run && state.run.id === runId ? state.run : undefined;
+}
+
+function shortError(value: unknown): string {
+	let text: string;
+	if (typeof value === 'string') text = value;
+	else if (value && typeof value === 'object' && typeof (value as Error).message === 'string') {
+		text = (value as Error).message;
+	} else {
+		try {
+			text = JSON.stringify(value) ?? String(value);
+		} catch {
+			text = String(value);
+		}
+	}
+	return text.length > MAX_ERROR_LENGTH ? `${text.slice(0, MAX_ERROR_LENGTH - 1)}…` : text;
+}
+
+/**
+ * The outcome of one sync-step item. A Daktela write output says it in `json.sync.action` (the
+ * sync result contract); any other node's item failed when it carries `json.error` (n8n's
+ * Continue On Fail shape) and otherwise succeeded.
+ */
+export function outcomeOf(json: Record<string, unknown>): { outcome: Outcome; error?: string } {
+	const sync = json.sync;
+	if (sync && typeof sync === 'object' && !Array.isArray(sync)) {
+		const { action, error } = sync as { action?: unknown; error?: unknown };
+		if (typeof action === 'string' && SYNC_ACTIONS.has(action)) {
+			if (action !== 'failed') return { outcome: action as Outcome };
+			return { outcome: 'failed', error: error ? shortError(error) : 'failed' };
+		}
+	}
+	const error = json.error;
+	if (error !== undefined && error !== null && error !== '' && error !== false) {
+		return { outcome: 'failed', error: shortError(error) };
+	}
+	return { outcome: 'other' };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Get
+// ---------------------------------------------------------------------------------------------
+
+export interface GetInput {
+	state: EntityState;
+	runId: string;
+	nowMs: number;
+	/** Records per run the sync step should process; 0 = no limit. */
+	batchSize: number;
+	lookbackMs: number;
+	forceFullSync: boolean;
+	/** `since` of a full sync (first run, after Reset, forced); none = everything. */
+	startFromMs?: number;
+}
+
+export interface GetPlan {
+	/** Epoch ms for the source's inclusive filter; null = no filter (full sync from the start). */
+	since: number | null;
+	cursor: CursorView | null;
+	/** What to ask the source for: batchSize + records it will return again; null = no limit. */
+	limit: number | null;
+	fullSync: boolean;
+	fullSyncReason: 'forced' | 'noCursor' | null;
+	retryIds: string[];
+	deadLetters: number;
+	/** An earlier Get of this entity whose run never reached Commit. */
+	previousRun?: RunMarker;
+	warnings: string[];
+	/** The state with this run's marker. */
+	next: EntityState;
+}
+
+function checkCount(name: string, value: number, min: number): number {
+	if (!Number.isInteger(value) || value < min) {
+		throw new CheckpointError('invalidOption', `${name} must be a whole number of at least ${min}`);
+	}
+	return value;
+}
+
+export function planGet(input: GetInput): GetPlan {
+	const { state, runId, nowMs } = input;
+	const batchSize = checkCount('Batch Size', input.batchSize, 0);
+	if (!Number.isFinite(input.lookbackMs) || input.lookbackMs < 0) {
+		throw new CheckpointError('invalidOption', 'Lookback must be zero or more seconds');
+	}
+	const warnings: string[] = [];
+	const fullSyncReason = input.forceFullSync ? 'forced' : state.cursor === null ? 'noCursor' : null;
+	const fullSync = fullSyncReason !== null;
+	const since = fullSync
+		? (input.startFromMs ?? null)
+		: (state.cursor as number) - Math.round(input.lookbackMs);
+
+	// Seen records at or after `since` come back from an inclusive filter; they are skipped, so
+	// they must not eat into the batch (else > batchSize records on one timestamp never pass).
+	let again = 0;
+	if (!fullSync && since !== null) for (const time of state.seen.values()) if (time >= since) again++;
+	const limit = batchSize > 0 ? batchSize + again : null;
+
+	if (state.cursor !== null && state.cursor > nowMs) {
+		warnings.push(
+			`The stored cursor ${toIso(state.cursor)} is in the future: the source returns nothing ` +
+				'newer until then. If that is wrong, Reset this entity or force a full sync',
+		);
+	}
+	let previousRun: RunMarker | undefined;
+	if (state.run && !state.run.closedAt && state.run.id !== runId) {
+		previousRun = { ...state.run };
+		warnings.push(
+			`The previous run (execution ${state.run.id}, started ${state.run.startedAt}) did not ` +
+				'reach Commit: it failed, was stopped, found no records, or is still running. ' +
+				'Nothing it did was committed; this run starts from the last commit',
+		);
+	}
+
+	const next = cloneEntityState(state);
+	next.run = {
+		id: runId,
+		startedAt: toIso(nowMs),
+		since: since === null ? null : toIso(since),
+		limit,
+		batchSize,
+		lookbackMs: Math.round(input.lookbackMs),
+		fullSync,
+	};
+	return {
+		since,
+		cursor: cursorView(state),
+		limit,
+		fullSync,
+		fullSyncReason,
+		retryIds: [...state.retry.keys()],
+		deadLetters: state.dead.size,
+		previousRun,
+		warnings,
+		next,
+	};
+}
+
+// ---------------------------------------------------------------------------------------------
+// Skip Processed
+// ---------------------------------------------------------------------------------------------
+
+export type SkipReason =
+	| 'new' // after everything processed, or a newer version of a processed record
+	| 'retry' // on the retry list: always passed
+	| 'fullSync' // a full sync re-sends everything
+	| 'invalid' // no id or cursor value: passed, Commit reports it
+	| 'seen' // this version (or a newer one) was processed
+	| 'beforeWindow'; // older than the cursor minus lookback: processed by an earlier run
+
+export interface SkipDecision {
+	skip: boolean;
+	reason: SkipReason;
+}
+
+/**
+ * Whether a source record was processed already. `run` is this execution's Get marker: without
+ * it (Skip Processed without Get) only exact seen versions are skipped, never by the cursor,
+ * because the lookback in force is unknown.
+ */
+export function decideSkip(
+	state: EntityState,
+	run: RunMarker | undefined,
+	record: { id?: string; time?: number },
+): SkipDecision {
+	const { id, time } = record;
+	if (id === undefined || time === undefined) return { skip: false, reason: 'invalid' };
+	if (state.retry.has(id)) return { skip: false, reason: 'retry' };
+	if (run?.fullSync) return { skip: false, reason: 'fullSync' };
+	const seen = state.seen.get(id);
+	if (seen !== undefined && time <= seen) return { skip: true, reason: 'seen' };
+	if (run && state.cursor !== null && time < state.cursor - run.lookbackMs) {
+		return { skip: true, reason: 'beforeWindow' };
+	}
+	return { skip: false, reason: 'new' };
+}
+
+/** Counts Skip Processed's input into this run's marker, for Commit's "batch full" test. */
+export function recordSkip(
+	state: EntityState,
+	runId: string,
+	sourceCount: number,
+	skipped: number,
+): EntityState | undefined {
+	const run = runOf(state, runId);
+	if (!run) return undefined;
+	const next = cloneEntityState(state);
+	next.run = {
+		...run,
+		sourceCount: (run.sourceCount ?? 0) + sourceCount,
+		skipped: (run.skipped ?? 0) + skipped,
+	};
+	return next;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Commit
+// ---------------------------------------------------------------------------------------------
+
+/** One item that reached Commit. */
+export interface RecordResult {
+	index: number;
+	id?: string;
+	time?: number;
+	outcome: Outcome;
+	error?: string;
+	/** Why the item could not be read (no record id, no cursor value). */
+	invalid?: string;
+}
+
+export interface CommitOptions {
+	onFailure: FailurePolicy;
+	/** The source returns records in ascending cursor order (then a full batch can commit). */
+	sortedSource: boolean;
+	/** Advance Past Failures: attempts before a record becomes a dead letter. */
+	maxAttempts: number;
+	/** How far past now the cursor may move. */
+	futureToleranceMs: number;
+	/** Most processed versions remembered (oldest dropped first; dropping only re-sends). */
+	seenLimit: number;
+	/** Most dead letters kept (oldest dropped first). */
+	deadLetterLimit: number;
+}
+
+export const DEFAULT_COMMIT_OPTIONS: CommitOptions = {
+	onFailure: 'hold',
+	sortedSource: false,
+	maxAttempts: 5,
+	futureToleranceMs: 5 * 60_000,
+	seenLimit: 10_000,
+	deadLetterLimit: 1_000,
+};
+
+export interface CommitInput {
+	state: EntityState;
+	runId: string;
+	records: RecordResult[];
+	/** Records the source returned (default: Skip Processed's count, else the records here). */
+	sourceCount?: number;
+	nowMs: number;
+	options: CommitOptions;
+}
+
+export type CommitReason =
+	| 'committed'
+	| 'committedBatch'
+	| 'committedPastFailures'
+	| 'committedPartial'
+	| 'noRecords'
+	| 'heldInvalid'
+	| 'heldFailures'
+	| 'heldExhausted'
+	| 'heldNoGet';
+
+export interface RecordProblem {
+	index: number;
+	id: string | null;
+	error: string;
+}
+
+export interface CommitDecision {
+	committed: boolean;
+	reason: CommitReason;
+	next: EntityState;
+	counts: {
+		total: number;
+		created: number;
+		updated: number;
+		unchanged: number;
+		deleted: number;
+		other: number;
+		failed: number;
+		invalid: number;
+	};
+	failedRecords: RecordProblem[];
+	invalidRecords: RecordProblem[];
+	cursorBefore: CursorView | null;
+	cursorAfter: CursorView | null;
+	/** Source count reached the limit Get handed out; null when unknown (no Get in this run). */
+	exhausted: boolean | null;
+	sourceCount: number;
+	limit: number | null;
+	fullSync: boolean;
+	/** Sorted-source rules applied (the option is on and the records really arrived in order). */
+	sorted: boolean;
+	/** Whose run marker Commit found: this execution's Get, another open one, or none. */
+	run: { id: string | null; match: 'this' | 'other' | 'none' };
+	retry: { added: string[]; resolved: string[]; pending: string[] };
+	deadLetters: { added: string[]; recovered: string[]; total: number };
+	warnings: string[];
+}
+
+function checkOptions(options: CommitOptions): void {
+	checkCount('Max Attempts', options.maxAttempts, 1);
+	checkCount('Max Remembered Records', options.seenLimit, 0);
+	checkCount('Max Dead Letters', options.deadLetterLimit, 0);
+	if (!Number.isFinite(options.futureToleranceMs) || options.futureToleranceMs < 0) {
+		throw new CheckpointError('invalidOption', 'Max Clock Skew must be zero or more minutes');
+	}
+}
+
+type Valid = RecordResult & { id: string; time: number };
+
+function isValid(record: RecordResult): record is Valid {
+	return !record.invalid && record.id !== undefined && record.time !== undefined;
+}
+
+/** Records arrived in ascending cursor order (retried records, fetched by id, may sit anywhere). */
+function arrivedInOrder(records: Valid[], retry: EntityState['retry']): boolean {
+	let last: Valid | undefined;
+	for (const record of records) {
+		if (retry.has(record.id)) continue;
+		if (last && record.time < last.time) return false;
+		last = record;
+	}
+	return true;
+}
+
+export function decideCommit(input: CommitInput): CommitDecision {
+	const { state, runId, records, nowMs, options } = input;
+	checkOptions(options);
+	const warnings: string[] = [];
+	const next = cloneEntityState(state);
+
+	const run = runOf(state, runId);
+	const match = run ? 'this' : state.run && !state.run.closedAt ? 'other' : 'none';
+	if (match === 'other') {
+		warnings.push(
+			`The open run marker belongs to execution ${state.run?.id}: either another execution ran ` +
+				'Get for this sync after this one (overlapping runs overwrite each other) or this ' +
+				'execution ran no Get',
+		);
+	}
+	const fullSync = run?.fullSync ?? false;
+	const lookbackMs = run?.lookbackMs ?? 0;
+	const limit = run ? run.limit : null;
+	const sourceCount = input.sourceCount ?? run?.sourceCount ?? records.length;
+	const exhausted = run ? limit !== null && sourceCount >= limit : null;
+
+	const counts = {
+		total: records.length,
+		created: 0,
+		updated: 0,
+		unchanged: 0,
+		deleted: 0,
+		other: 0,
+		failed: 0,
+		invalid: 0,
+	};
+	const failedRecords: RecordProblem[] = [];
+	const invalidRecords: RecordProblem[] = [];
+	const valid: Valid[] = [];
+	for (const record of records) {
+		if (!isValid(record)) {
+			counts.invalid++;
+			invalidRecords.push({
+				index: record.index,
+				id: record.id ?? null,
+				error: record.invalid ?? 'no record id or cursor value',
+			});
+			continue;
+		}
+		valid.push(record);
+		counts[record.outcome]++;
+		if (record.outcome === 'failed') {
+			failedRecords.push({ index: record.index, id: record.id, error: record.error ?? 'failed' });
+		}
+	}
+	const failures = valid.filter((r) => r.outcome === 'failed');
+	const successes = valid.filter((r) => r.outcome !== 'failed');
+	const advance = options.onFailure === 'advance';
+
+	let sorted = options.sortedSource;
+	if (sorted && !arrivedInOrder(valid, state.retry)) {
+		sorted = false;
+		warnings.push(
+			'"Source Sorted by Cursor" is on but the records did not arrive in ascending cursor ' +
+				'order: the unsorted rules applied (a full batch holds the cursor)',
+		);
+	}
+
+	// Decide. `moveBy` are the records whose times the cursor may move to.
+	let reason: CommitReason;
+	let moveBy: Valid[] = [];
+	if (!records.length) reason = 'noRecords';
+	else if (invalidRecords.length) reason = 'heldInvalid';
+	else if (sorted) {
+		if (failures.length && !advance) {
+			// Everything before the first failure (in cursor order) is done; the failed record's
+			// id is not in `seen`, so the next run reads it again at its time.
+			const firstFailure = Math.min(...failures.map((r) => r.time));
+			moveBy = successes.filter((r) => r.time <= firstFailure);
+			reason = 'committedPartial';
+		} else {
+			moveBy = advance ? valid : successes;
+			reason = failures.length ? 'committedPastFailures' : exhausted ? 'committedBatch' : 'committed';
+		}
+	} else if (exhausted === null) reason = 'heldNoGet';
+	else if (exhausted) reason = 'heldExhausted';
+	else if (failures.length && !advance) reason = 'heldFailures';
+	else {
+		moveBy = advance ? valid : successes;
+		reason = failures.length ? 'committedPastFailures' : 'committed';
+	}
+	const committed = reason.startsWith('committed');
+
+	const retry = { added: [] as string[], resolved: [] as string[], pending: [] as string[] };
+	const dead = { added: [] as string[], recovered: [] as string[], total: 0 };
+	if (reason !== 'noRecords' && reason !== 'heldInvalid') {
+		// A finished full sync replaces what was seen: its catch-up runs must re-send everything.
+		if (committed && fullSync) next.seen.clear();
+		const nowIso = toIso(nowMs);
+		for (const record of successes) {
+			const seen = next.seen.get(record.id);
+			if (seen === undefined || record.time > seen) next.seen.set(record.id, record.time);
+			if (next.retry.delete(record.id)) retry.resolved.push(record.id);
+			if (next.dead.delete(record.id)) dead.recovered.push(record.id);
+		}
+		if (advance) {
+			for (const record of failures) {
+				const previous = next.retry.get(record.id);
+				const attempts = (previous?.attempts ?? next.dead.get(record.id)?.attempts ?? 0) + 1;
+				const error = record.error ?? 'failed';
+				if (attempts >= options.maxAttempts) {
+					next.retry.delete(record.id);
+					next.dead.delete(record.id);
+					next.dead.set(record.id, { id: record.id, attempts, failedAt: nowIso, error });
+					dead.added.push(record.id);
+				} else {
+					if (!previous) retry.added.push(record.id);
+					next.retry.set(record.id, {
+						id: record.id,
+						attempts,
+						firstFailedAt: previous?.firstFailedAt ?? nowIso,
+						lastFailedAt: nowIso,
+						error,
+					});
+				}
+			}
+		}
+
+		if (committed) {
+			let candidate = moveBy.length ? Math.max(...moveBy.map((r) => r.time)) : null;
+			const ceiling = nowMs + options.futureToleranceMs;
+			if (candidate !== null && candidate > ceiling) {
+				const ahead = moveBy.filter((r) => r.time > ceiling).map((r) => r.id);
+				warnings.push(
+					`${ahead.length} record(s) have a cursor value more than the allowed clock skew in the ` +
+						`future (${ahead.slice(0, 5).join(', ')}): the cursor stops at ${toIso(ceiling)} ` +
+						'so they cannot hide later changes; they are remembered as processed',
+				);
+				candidate = ceiling;
+			}
+			const base = fullSync ? null : state.cursor;
+			next.cursor =
+				base === null ? candidate : candidate === null ? base : Math.max(base, candidate);
+			next.commits++;
+		}
+
+		const floor = next.cursor === null ? -Infinity : next.cursor - lookbackMs;
+		for (const [id, time] of next.seen) if (time < floor) next.seen.delete(id);
+		if (next.seen.size > options.seenLimit) {
+			const keep = [...next.seen.entries()]
+				.sort((a, b) => b[1] - a[1])
+				.slice(0, options.seenLimit);
+			warnings.push(
+				`More than ${options.seenLimit} processed records to remember: the oldest ` +
+					`${next.seen.size - keep.length} are forgotten and may be sent again`,
+			);
+			next.seen = new Map(keep);
+		}
+		if (next.dead.size > options.deadLetterLimit) {
+			const all = [...next.dead.entries()];
+			next.dead = new Map(all.slice(all.length - options.deadLetterLimit));
+		}
+	}
+	retry.pending = [...next.retry.keys()];
+	dead.total = next.dead.size;
+	if (dead.added.length) {
+		warnings.push(
+			`${dead.added.length} record(s) failed ${options.maxAttempts} times and are now dead ` +
+				`letters: ${dead.added.slice(0, 5).join(', ')}`,
+		);
+	}
+
+	const cursorBefore = cursorView(state);
+	const cursorAfter = cursorView(next);
+	if (run) next.run = { ...run, closedAt: toIso(nowMs) };
+	next.last = {
+		at: toIso(nowMs),
+		runId,
+		committed,
+		reason,
+		total: counts.total,
+		failed: counts.failed + counts.invalid,
+		cursorBefore: cursorBefore?.time ?? null,
+		cursorAfter: cursorAfter?.time ?? null,
+	};
+
+	return {
+		committed,
+		reason,
+		next,
+		counts,
+		failedRecords,
+		invalidRecords,
+		cursorBefore,
+		cursorAfter,
+		exhausted,
+		sourceCount,
+		limit,
+		fullSync,
+		sorted,
+		run: { id: state.run?.id ?? null, match },
+		retry,
+		deadLetters: dead,
+		warnings,
+	};
+}
+
