@@ -6,6 +6,15 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
+import { router } from './actions/router';
+import { properties } from './actions/versionDescription';
+import { listSearch } from './methods';
+
+/**
+ * Daktela Contact Centre V6: contacts, accounts and activities. Each operation lives in
+ * actions/<resource>/<operation>.operation.ts; the writes of contacts and accounts work on the
+ * whole batch of input items (bulk lookups, unchanged records skipped, bounded concurrency).
+ */
 export class Daktela implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Daktela',
@@ -14,16 +23,19 @@ export class Daktela implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-		description: 'Read and write contacts, accounts and activities in Daktela Contact Centre V6',
+		description:
+			'Read and write contacts, accounts and activities in Daktela Contact Centre V6, with batch upserts',
 		defaults: { name: 'Daktela' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'daktelaApi', required: true }],
-		properties: [],
+		properties,
 	};
 
+	methods = { listSearch };
+
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return [this.getInputData().map((item, i) => ({ json: item.json, pairedItem: { item: i } }))];
+		return await router.call(this);
 	}
 }

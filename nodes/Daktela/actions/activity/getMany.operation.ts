@@ -1,0 +1,165 @@
+/**
+ * Get many activities of any channel type. Activities have no `edited` time, so "Changed Since"
+ * filters on a chosen time field: `time_close` by default, so an activity closed after it was
+ * created (a long call, an e-mail answered next day) is read when it closes, not missed because
+ * its creation time was before the cursor. Activities still open have no `time_close`; choose
+ * `time` to read them as they are created.
+ */
+import {
+	updateDisplayOptions,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
+
+import { attachChannelDetail } from '../../helpers/channelDetail';
+import { ACTIVITY_TIME_FIELDS, ENTITIES } from '../../helpers/entities';
+import { failedItem, openSession, outputRecord, toNodeError } from '../../helpers/execution';
+import {
+	extraFilters,
+	fetchRecords,
+	fieldList,
+	relationFilters,
+	sinceFilter,
+	sortRules,
+} from '../../helpers/listQuery';
+import { cond, type Filter } from '../../transport/query';
+import {
+	activityTypeOptions,
+	extraFiltersProperty,
+	fieldsOption,
+	isoTimesOption,
+	locator,
+	pagingProperties,
+	searchOption,
+	sortOption,
+} from '../common.descriptions';
+import { ACTIVITY_ACTIONS, includeDetailOption } from './common';
+
+const TIME_FIELD_LABELS: Record<(typeof ACTIVITY_TIME_FIELDS)[number], string> = {
+	time_close: 'Closed (time_close)',
+	time: 'Created (time)',
+	time_open: 'Opened (time_open)',
+};
+
+const properties: INodeProperties[] = [
+	...pagingProperties(),
+	{
+		displayName: 'Filters',
+		name: 'filters',
+		type: 'collection',
+		placeholder: 'Add Filter',
+		default: {},
+		options: [
+			{
+				displayName: 'Action',
+				name: 'action',
+				type: 'multiOptions',
+				options: ACTIVITY_ACTIONS,
+				default: [],
+				description: 'Only activities in these states',
+			},
+			{
+				displayName: 'Changed Since',
+				name: 'modifiedSince',
+				type: 'dateTime',
+				default: '',
+				description:
+					'Only activities whose Time Field is at or after this time. A time without offset is read in the workflow time zone.',
+			},
+			locator('contact', { description: 'Only activities linked to this contact' }),
+			locator('queue', { description: 'Only activities of this queue' }),
+			searchOption,
+			{
+				displayName: 'Time Field',
+				name: 'timeField',
+				type: 'options',
+				options: ACTIVITY_TIME_FIELDS.map((field) => ({
+					name: TIME_FIELD_LABELS[field],
+					value: field,
+				})),
+				default: 'time_close',
+				description:
+					'Which time Changed Since compares with. Closed (the default) does not miss activities that close after they were created.',
+			},
+			{
+				displayName: 'Types',
+				name: 'types',
+				type: 'multiOptions',
+				options: activityTypeOptions,
+				default: [],
+				description: 'Only activities of these channel types; all types when empty',
+			},
+			locator('user', { description: 'Only activities of this user' }),
+		],
+	},
+	extraFiltersProperty,
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [fieldsOption, includeDetailOption, isoTimesOption, sortOption('time_close')],
+	},
+];
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['activity'], operation: ['getMany'] } },
+	properties,
+);
+
+function listFilter(field: string, values: unknown): Filter | undefined {
+	const list = (Array.isArray(values) ? values : []).map(String).filter((v) => v !== '');
+	if (!list.length) return undefined;
+	return list.length === 1 ? cond(field, 'eq', list[0]) : cond(field, 'in', list);
+}
+
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[]> {
+	const session = await openSession(this);
+	const out: INodeExecutionData[] = [];
+	for (let i = 0; i < items.length; i++) {
+		try {
+			const filters = this.getNodeParameter('filters', i, {}) as IDataObject;
+			const options = this.getNodeParameter('options', i, {}) as IDataObject;
+			const timeField = String(filters.timeField || 'time_close');
+			const conditions: Filter[] = [
+				...relationFilters(filters, ['contact', 'queue', 'user']),
+				...extraFilters(this.getNodeParameter('extraFilters', i, {})),
+			];
+			for (const filter of [
+				listFilter('type', filters.types),
+				listFilter('action', filters.action),
+			]) {
+				if (filter) conditions.push(filter);
+			}
+			const since = sinceFilter(this, session, timeField, filters.modifiedSince);
+			if (since) conditions.push(since);
+			const records = await fetchRecords(
+				this,
+				session,
+				ENTITIES.activity.endpoint,
+				{
+					filter: conditions.length ? conditions : undefined,
+					sort: sortRules(options, since ? timeField : undefined),
+					fields: fieldList(options),
+					q: filters.q ? String(filters.q) : undefined,
+				},
+				i,
+			);
+			if (options.includeDetail === true) await attachChannelDetail(this, session, records);
+			const isoTimes = options.isoTimes !== false;
+			for (const record of records) {
+				out.push({ json: outputRecord(record, session, isoTimes), pairedItem: { item: i } });
+			}
+		} catch (error) {
+			if (!this.continueOnFail()) throw toNodeError(this, error, i);
+			out.push(failedItem(this, i, items[i], '', error, false));
+		}
+	}
+	return out;
+}

@@ -1,0 +1,201 @@
+/**
+ * Update an activity: its statuses, description, title, state, priority, owner, queue, contact
+ * link and custom fields. The contact can be given as a CRM id and resolved to the Daktela
+ * contact in bulk (prefix or lookup), like a contact's account.
+ */
+import {
+	updateDisplayOptions,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
+
+import { ENTITIES } from '../../helpers/entities';
+import { openSession, RecordError, syncItem } from '../../helpers/execution';
+import type { DaktelaRecord } from '../../helpers/normalise';
+import { runPool } from '../../helpers/pool';
+import { isoTimesOption, locator, relationOptions } from '../common.descriptions';
+import {
+	Batch,
+	readRecords,
+	recordFromFields,
+	relationStrategies,
+	resolveRelations,
+} from '../record/batch';
+import { WRITE_CONCURRENCY } from '../record/common';
+import { ACTIVITY_ACTIONS, activityName } from './common';
+
+const properties: INodeProperties[] = [
+	activityName,
+	{
+		displayName: 'Update Fields',
+		name: 'updateFields',
+		type: 'collection',
+		placeholder: 'Add Field',
+		default: {},
+		options: [
+			{
+				displayName: 'Action',
+				name: 'action',
+				type: 'options',
+				options: ACTIVITY_ACTIONS,
+				default: 'CLOSE',
+				description: 'State of the activity',
+			},
+			locator('contact', { description: 'Contact the activity belongs to' }),
+			{
+				displayName: 'Custom Fields',
+				name: 'customFieldsUi',
+				type: 'fixedCollection',
+				placeholder: 'Add Custom Field',
+				typeOptions: { multipleValues: true },
+				default: {},
+				description: 'Activity custom fields; repeat a field to give it several values',
+				options: [
+					{
+						displayName: 'Custom Field',
+						name: 'values',
+						values: [
+							{
+								displayName: 'Field',
+								name: 'field',
+								type: 'string',
+								default: '',
+								description: 'Custom field key as configured in Daktela',
+							},
+							{
+								displayName: 'Value',
+								name: 'value',
+								type: 'string',
+								default: '',
+								description: 'Value to store',
+							},
+						],
+					},
+				],
+			},
+			{
+				displayName: 'Description',
+				name: 'description',
+				type: 'string',
+				typeOptions: { rows: 3 },
+				default: '',
+				description: 'Note on the activity (HTML allowed)',
+			},
+			{
+				displayName: 'Important',
+				name: 'important',
+				type: 'boolean',
+				default: false,
+				description: 'Whether the activity is marked as important',
+			},
+			{
+				displayName: 'Priority',
+				name: 'priority',
+				type: 'number',
+				default: 0,
+				description: 'Priority of the activity',
+			},
+			locator('queue', { description: 'Queue of the activity' }),
+			{
+				displayName: 'Statuses',
+				name: 'statuses',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. status_resolved,status_callback',
+				description:
+					'Comma-separated Daktela status names; they replace the activity statuses (empty clears them)',
+			},
+			{
+				displayName: 'Title',
+				name: 'title',
+				type: 'string',
+				default: '',
+				description: 'Title of the activity (at most 128 characters)',
+			},
+			locator('user', { description: 'User who owns the activity' }),
+		],
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [...relationOptions('contact'), isoTimesOption],
+	},
+];
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['activity'], operation: ['update'] } },
+	properties,
+);
+
+/** The Update Fields collection -> an activity patch (statuses as a list). */
+function activityPatch(fields: IDataObject): DaktelaRecord {
+	const hasStatuses = Object.prototype.hasOwnProperty.call(fields, 'statuses');
+	const { statuses, ...rest } = fields;
+	const patch = recordFromFields(rest);
+	if (hasStatuses) {
+		patch.statuses = String(statuses ?? '')
+			.split(',')
+			.map((s) => s.trim())
+			.filter((s) => s !== '');
+	}
+	return patch;
+}
+
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[]> {
+	const session = await openSession(this);
+	const batch = new Batch(this, items);
+	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
+	const isoTimes = options.isoTimes !== false;
+	const def = ENTITIES.activity;
+
+	readRecords(this, batch, def, session, (i) =>
+		activityPatch(this.getNodeParameter('updateFields', i, {}) as IDataObject),
+	);
+	for (const entry of [...batch.entries.values()]) {
+		try {
+			const name = String(this.getNodeParameter('activity', entry.index, '')).trim();
+			if (!name) throw new RecordError('no activity given', 'name');
+			if (!Object.keys(entry.record).length) {
+				throw new RecordError('nothing to update: add at least one field under Update Fields');
+			}
+			entry.name = name;
+		} catch (error) {
+			batch.fail(entry.index, error);
+		}
+	}
+	batch.throwIfStopped();
+	await resolveRelations(this, batch, session, relationStrategies(options), { contact: 'contact' });
+	batch.throwIfStopped();
+
+	await runPool(
+		[...batch.entries.values()],
+		async (entry) => {
+			try {
+				const record = await session.client.update(def.endpoint, entry.name, entry.record);
+				batch.succeed(
+					entry.index,
+					syncItem(
+						record,
+						'updated',
+						String(record.name ?? entry.name),
+						entry.index,
+						session,
+						isoTimes,
+					),
+				);
+			} catch (error) {
+				batch.fail(entry.index, error);
+			}
+		},
+		{ concurrency: WRITE_CONCURRENCY, shouldStop: () => batch.stopped },
+	);
+	return batch.result();
+}

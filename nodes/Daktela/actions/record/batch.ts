@@ -1,0 +1,252 @@
+/**
+ * The batch every write operation works on: one entry per input item, each either a record ready
+ * to write or a failure. Reading the record (auto-map or Define Below), resolving relations in
+ * bulk and assembling the outputs (in input order, with pairedItem) are shared by Create, Update
+ * and Upsert of contacts and accounts and by Update of activities.
+ */
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import { ENTITIES, type EntityDef } from '../../helpers/entities';
+import {
+	failedItem,
+	locatorValue,
+	RecordError,
+	toNodeError,
+	type Session,
+} from '../../helpers/execution';
+import { isPlainObject, toWritable, type DaktelaRecord } from '../../helpers/normalise';
+import {
+	collectRelations,
+	lookupsNeeded,
+	resolveRelation,
+	type RelationEntity,
+	type RelationRequest,
+	type RelationStrategies,
+	type RelationStrategy,
+} from '../../helpers/relations';
+import { chunkValues, indexByKey } from '../../helpers/upsert';
+import { cond } from '../../transport/query';
+
+export interface Entry {
+	index: number;
+	input: INodeExecutionData;
+	/** The record to write (writable: `_` keys dropped, relations as names, custom fields as lists). */
+	record: DaktelaRecord;
+	/** Name reported in `sync.name` (the external id, when known). */
+	name: string;
+}
+
+export class Batch {
+	readonly entries = new Map<number, Entry>();
+
+	readonly failures = new Map<number, { error: unknown; name: string }>();
+
+	readonly outputs = new Map<number, INodeExecutionData>();
+
+	/** `withSync`: failed items carry `sync` (writes) or only `error` (reads). */
+	constructor(
+		private readonly ctx: IExecuteFunctions,
+		readonly items: INodeExecutionData[],
+		private readonly withSync = true,
+	) {}
+
+	/** Continue On Fail (either output) is on: failures become items instead of stopping the node. */
+	get continues(): boolean {
+		return this.ctx.continueOnFail();
+	}
+
+	/** True once a failure must stop the node: start no more requests. */
+	get stopped(): boolean {
+		return !this.continues && this.failures.size > 0;
+	}
+
+	add(entry: Entry): void {
+		this.entries.set(entry.index, entry);
+	}
+
+	fail(index: number, error: unknown, name?: string): void {
+		const entry = this.entries.get(index);
+		this.entries.delete(index);
+		this.failures.set(index, { error, name: name ?? entry?.name ?? '' });
+	}
+
+	succeed(index: number, item: INodeExecutionData): void {
+		this.entries.delete(index);
+		this.outputs.set(index, item);
+	}
+
+	/** Throws the first failure when the node must stop (Continue On Fail off). */
+	throwIfStopped(): void {
+		if (!this.stopped) return;
+		const [index, failure] = [...this.failures.entries()].sort((a, b) => a[0] - b[0])[0];
+		throw toNodeError(this.ctx, failure.error, index);
+	}
+
+	/** One output item per input item, in input order. */
+	result(): INodeExecutionData[] {
+		this.throwIfStopped();
+		const out: INodeExecutionData[] = [];
+		for (let index = 0; index < this.items.length; index++) {
+			const output = this.outputs.get(index);
+			if (output) {
+				out.push(output);
+				continue;
+			}
+			const failure = this.failures.get(index) ?? {
+				error: new RecordError('the record was not processed'),
+				name: this.entries.get(index)?.name ?? '',
+			};
+			out.push(
+				failedItem(this.ctx, index, this.items[index], failure.name, failure.error, this.withSync),
+			);
+		}
+		return out;
+	}
+}
+
+/** "Define Below" fields -> a raw record (resource locators reduced to their values). */
+export function recordFromFields(fields: IDataObject): DaktelaRecord {
+	const record: DaktelaRecord = {};
+	for (const [key, value] of Object.entries(fields)) {
+		if (key === 'customFieldsUi') {
+			const rows = (
+				isPlainObject(value) && Array.isArray(value.values) ? value.values : []
+			) as IDataObject[];
+			const customFields: Record<string, string[]> = {};
+			for (const row of rows) {
+				const field = String(row.field ?? '')
+					.trim()
+					.replace(/^customFields\./, '');
+				if (!field) continue;
+				customFields[field] = customFields[field] ?? [];
+				const text = row.value === undefined || row.value === null ? '' : String(row.value);
+				if (text !== '') customFields[field].push(text);
+			}
+			record.customFields = customFields;
+			continue;
+		}
+		const plain = isPlainObject(value) && '__rl' in value ? locatorValue(value) : value;
+		if (plain === '' || plain === undefined) continue;
+		record[key] = plain;
+	}
+	return record;
+}
+
+/**
+ * Reads every input item's record: the item itself (auto-map) or the Define Below fields. Items
+ * whose parameters cannot be read fail on their own.
+ */
+export function readRecords(
+	ctx: IExecuteFunctions,
+	batch: Batch,
+	entity: EntityDef,
+	session: Session,
+	read: (i: number) => DaktelaRecord = (i) => {
+		const mode = ctx.getNodeParameter('dataMode', i, 'autoMap') as string;
+		if (mode === 'defineBelow') {
+			return recordFromFields(ctx.getNodeParameter('fields', i, {}) as IDataObject);
+		}
+		return batch.items[i].json as DaktelaRecord;
+	},
+): void {
+	for (let index = 0; index < batch.items.length; index++) {
+		const input = batch.items[index];
+		try {
+			const record = toWritable(read(index), entity, { toDaktelaTime: session.toDaktelaTime });
+			batch.add({
+				index,
+				input,
+				record,
+				name: typeof record.name === 'string' ? record.name : '',
+			});
+		} catch (error) {
+			batch.fail(index, error);
+		}
+	}
+}
+
+/** The node's relation options -> one strategy per related entity. */
+export function relationStrategies(options: IDataObject): RelationStrategies {
+	const strategies: RelationStrategies = {};
+	for (const entity of ['account', 'contact'] as RelationEntity[]) {
+		const mode = options[`${entity}Resolution`];
+		if (mode === 'prefix') {
+			strategies[entity] = { mode: 'prefix', prefix: String(options[`${entity}Prefix`] ?? '') };
+		} else if (mode === 'lookup') {
+			const field = String(options[`${entity}LookupField`] ?? '').trim();
+			if (!field) {
+				throw new RecordError(
+					`"${entity === 'account' ? 'Account' : 'Contact'} Lookup Field" is empty: name the Daktela ${entity} field that holds the CRM ID, e.g. customFields.crm_id`,
+				);
+			}
+			strategies[entity] = { mode: 'lookup', field };
+		}
+	}
+	return strategies;
+}
+
+/**
+ * Resolves relation fields of the whole batch (CRM id -> Daktela name). Lookups go out as `in`
+ * filters over the distinct values, one request per chunk; a value with no match or with several
+ * fails its items (naming the field) instead of writing a wrong link.
+ */
+export async function resolveRelations(
+	ctx: IExecuteFunctions,
+	batch: Batch,
+	session: Session,
+	strategies: RelationStrategies,
+	defaultFields: Partial<Record<string, RelationEntity>>,
+): Promise<void> {
+	const requests: RelationRequest[] = [];
+	for (const entry of batch.entries.values()) {
+		requests.push(
+			...collectRelations(entry.index, entry.input.json, entry.record, strategies, defaultFields),
+		);
+	}
+	if (!requests.length) return;
+
+	const found = new Map<string, Map<string, DaktelaRecord[]>>();
+	const failedValues = new Map<string, unknown>();
+	for (const lookup of lookupsNeeded(requests, strategies)) {
+		const endpoint = ENTITIES[lookup.entity].endpoint;
+		const records: DaktelaRecord[] = [];
+		const chunks = chunkValues(lookup.values);
+		for (const [n, chunk] of chunks.entries()) {
+			try {
+				records.push(
+					...(await session.client.listAllRecords(endpoint, {
+						filter: { ...cond(lookup.field, 'in', chunk), ignoreCase: lookup.field !== 'name' },
+					})),
+				);
+			} catch (error) {
+				for (const value of chunk) failedValues.set(`${lookup.entity}\u0000${value}`, error);
+			}
+			ctx.logger.debug(
+				`Daktela: resolved ${lookup.entity} relations, chunk ${n + 1}/${chunks.length} (${chunk.length} values)`,
+			);
+		}
+		found.set(lookup.entity, indexByKey(records, lookup.field));
+	}
+
+	for (const request of requests) {
+		if (!batch.entries.has(request.index)) continue;
+		const lookupError = failedValues.get(`${request.entity}\u0000${request.value}`);
+		if (lookupError) {
+			batch.fail(request.index, lookupError);
+			continue;
+		}
+		const strategy: RelationStrategy | undefined = strategies[request.entity];
+		const resolution = resolveRelation(
+			request,
+			strategy,
+			found.get(request.entity),
+			ENTITIES[request.entity],
+		);
+		const entry = batch.entries.get(request.index);
+		if (entry && resolution.ok) {
+			entry.record[request.field] = resolution.value;
+		} else if (!resolution.ok) {
+			batch.fail(request.index, new RecordError(resolution.message, request.field));
+		}
+	}
+}

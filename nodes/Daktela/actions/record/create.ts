@@ -1,0 +1,88 @@
+/** Create a contact or an account: one POST per input item, relations resolved in bulk first. */
+import {
+	updateDisplayOptions,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
+
+import { ENTITIES } from '../../helpers/entities';
+import { openSession, readLocator, syncItem } from '../../helpers/execution';
+import { runPool } from '../../helpers/pool';
+import {
+	dataModeProperty,
+	fieldsCollection,
+	isoTimesOption,
+	locator,
+	relationOptions,
+} from '../common.descriptions';
+import { Batch, readRecords, relationStrategies, resolveRelations } from './batch';
+import { WRITE_CONCURRENCY, type RecordEntity } from './common';
+
+export function description(entity: RecordEntity): INodeProperties[] {
+	const def = ENTITIES[entity];
+	const properties: INodeProperties[] = [
+		locator('database', {
+			description: `Database of the new ${def.noun}. An input item's own database wins.`,
+		}),
+		dataModeProperty,
+		fieldsCollection(entity, true),
+		{
+			displayName: 'Options',
+			name: 'options',
+			type: 'collection',
+			placeholder: 'Add Option',
+			default: {},
+			options: [...(entity === 'contact' ? relationOptions('account') : []), isoTimesOption],
+		},
+	];
+	return updateDisplayOptions({ show: { resource: [entity], operation: ['create'] } }, properties);
+}
+
+export function execute(entity: RecordEntity) {
+	const def = ENTITIES[entity];
+	return async function (
+		this: IExecuteFunctions,
+		items: INodeExecutionData[],
+	): Promise<INodeExecutionData[]> {
+		const session = await openSession(this);
+		const batch = new Batch(this, items);
+		const options = this.getNodeParameter('options', 0, {}) as IDataObject;
+		const isoTimes = options.isoTimes !== false;
+
+		readRecords(this, batch, def, session);
+		batch.throwIfStopped();
+		await resolveRelations(
+			this,
+			batch,
+			session,
+			relationStrategies(options),
+			entity === 'contact' ? { account: 'account' } : {},
+		);
+		batch.throwIfStopped();
+
+		await runPool(
+			[...batch.entries.values()],
+			async (entry) => {
+				try {
+					const body = { ...entry.record };
+					if (body.database === undefined || body.database === null || body.database === '') {
+						const database = readLocator(this, 'database', entry.index);
+						if (database) body.database = database;
+					}
+					const record = await session.client.create(def.endpoint, body);
+					const name = String(record.name ?? body.name ?? '');
+					batch.succeed(
+						entry.index,
+						syncItem(record, 'created', name, entry.index, session, isoTimes),
+					);
+				} catch (error) {
+					batch.fail(entry.index, error);
+				}
+			},
+			{ concurrency: WRITE_CONCURRENCY, shouldStop: () => batch.stopped },
+		);
+		return batch.result();
+	};
+}

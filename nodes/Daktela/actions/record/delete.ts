@@ -1,0 +1,84 @@
+/**
+ * Delete a contact or an account. Output: `{name, deleted, sync: {action: 'deleted', name}}`. A
+ * record that is already gone fails the item, unless "Ignore Missing" is on: then it reports
+ * `deleted: false` with sync action 'unchanged' (the end state the workflow wanted holds).
+ */
+import {
+	updateDisplayOptions,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
+
+import { ENTITIES } from '../../helpers/entities';
+import { openSession, readLocator, RecordError } from '../../helpers/execution';
+import { runPool } from '../../helpers/pool';
+import { DaktelaApiError } from '../../transport/errors';
+import { locator } from '../common.descriptions';
+import { Batch } from './batch';
+import { WRITE_CONCURRENCY, type RecordEntity } from './common';
+
+export function description(entity: RecordEntity): INodeProperties[] {
+	const def = ENTITIES[entity];
+	const properties: INodeProperties[] = [
+		locator(entity, { required: true, description: `The ${def.noun} to delete` }),
+		{
+			displayName: 'Options',
+			name: 'options',
+			type: 'collection',
+			placeholder: 'Add Option',
+			default: {},
+			options: [
+				{
+					displayName: 'Ignore Missing',
+					name: 'ignoreMissing',
+					type: 'boolean',
+					default: false,
+					description: `Whether a ${def.noun} that does not exist counts as done (sync action "unchanged") instead of failing the item`,
+				},
+			],
+		},
+	];
+	return updateDisplayOptions({ show: { resource: [entity], operation: ['delete'] } }, properties);
+}
+
+export function execute(entity: RecordEntity) {
+	const def = ENTITIES[entity];
+	return async function (
+		this: IExecuteFunctions,
+		items: INodeExecutionData[],
+	): Promise<INodeExecutionData[]> {
+		const session = await openSession(this);
+		const batch = new Batch(this, items);
+		await runPool(
+			items.map((_, index) => index),
+			async (index) => {
+				let name = '';
+				try {
+					name = readLocator(this, entity, index);
+					if (!name) throw new RecordError(`no ${def.noun} given`, 'name');
+					const options = this.getNodeParameter('options', index, {}) as IDataObject;
+					let failure: unknown;
+					await session.client.delete(def.endpoint, name).catch((error: unknown) => {
+						failure = error;
+					});
+					const missing = failure instanceof DaktelaApiError && failure.kind === 'notFound';
+					if (failure !== undefined && !(missing && options.ignoreMissing === true)) {
+						batch.fail(index, failure, name);
+						return;
+					}
+					const deleted = failure === undefined;
+					batch.succeed(index, {
+						json: { name, deleted, sync: { action: deleted ? 'deleted' : 'unchanged', name } },
+						pairedItem: { item: index },
+					});
+				} catch (error) {
+					batch.fail(index, error, name);
+				}
+			},
+			{ concurrency: WRITE_CONCURRENCY, shouldStop: () => batch.stopped },
+		);
+		return batch.result();
+	};
+}

@@ -1,0 +1,104 @@
+/**
+ * Update a contact or an account: one PUT per input item with the fields given. Unlike Upsert it
+ * does not compare first (no lookup), so it always writes; the record must exist.
+ */
+import {
+	updateDisplayOptions,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
+
+import { ENTITIES } from '../../helpers/entities';
+import { openSession, readLocator, RecordError, syncItem } from '../../helpers/execution';
+import { runPool } from '../../helpers/pool';
+import {
+	dataModeProperty,
+	fieldsCollection,
+	isoTimesOption,
+	locator,
+	relationOptions,
+} from '../common.descriptions';
+import { Batch, readRecords, relationStrategies, resolveRelations } from './batch';
+import { WRITE_CONCURRENCY, type RecordEntity } from './common';
+
+export function description(entity: RecordEntity): INodeProperties[] {
+	const def = ENTITIES[entity];
+	const properties: INodeProperties[] = [
+		locator(entity, {
+			description: `The ${def.noun} to update. Leave empty with auto-map to use the input item's name.`,
+		}),
+		dataModeProperty,
+		fieldsCollection(entity, false),
+		{
+			displayName: 'Options',
+			name: 'options',
+			type: 'collection',
+			placeholder: 'Add Option',
+			default: {},
+			options: [...(entity === 'contact' ? relationOptions('account') : []), isoTimesOption],
+		},
+	];
+	return updateDisplayOptions({ show: { resource: [entity], operation: ['update'] } }, properties);
+}
+
+export function execute(entity: RecordEntity) {
+	const def = ENTITIES[entity];
+	return async function (
+		this: IExecuteFunctions,
+		items: INodeExecutionData[],
+	): Promise<INodeExecutionData[]> {
+		const session = await openSession(this);
+		const batch = new Batch(this, items);
+		const options = this.getNodeParameter('options', 0, {}) as IDataObject;
+		const isoTimes = options.isoTimes !== false;
+
+		readRecords(this, batch, def, session);
+		for (const entry of [...batch.entries.values()]) {
+			try {
+				const name = readLocator(this, entity, entry.index) || String(entry.record.name ?? '');
+				if (!name)
+					throw new RecordError(`no ${def.noun} to update: choose one or send its name`, 'name');
+				entry.name = name;
+			} catch (error) {
+				batch.fail(entry.index, error);
+			}
+		}
+		batch.throwIfStopped();
+		await resolveRelations(
+			this,
+			batch,
+			session,
+			relationStrategies(options),
+			entity === 'contact' ? { account: 'account' } : {},
+		);
+		batch.throwIfStopped();
+
+		await runPool(
+			[...batch.entries.values()],
+			async (entry) => {
+				try {
+					const patch = { ...entry.record };
+					delete patch.name;
+					const record = await session.client.update(def.endpoint, entry.name, patch);
+					batch.succeed(
+						entry.index,
+						syncItem(
+							record,
+							'updated',
+							String(record.name ?? entry.name),
+							entry.index,
+							session,
+							isoTimes,
+						),
+					);
+				} catch (error) {
+					batch.fail(entry.index, error);
+				}
+			},
+			{ concurrency: WRITE_CONCURRENCY, shouldStop: () => batch.stopped },
+		);
+		return batch.result();
+	};
+}

@@ -1,0 +1,330 @@
+/**
+ * Create or Update (upsert) of contacts and accounts, in batches.
+ *
+ * For N input items: relations are resolved in bulk, existing records are looked up with `in`
+ * filters of up to ~250 keys per request (chunked to keep URLs short), each record is compared
+ * with what Daktela holds after normalisation, and only new or changed records are written, with
+ * bounded concurrency. So a batch costs ceil(N / chunk) lookups + one write per changed record,
+ * where the SDK spends a lookup per record plus a write per changed record.
+ *
+ * Items with the same key are merged (later items win field by field, custom fields key by key)
+ * and written once; every such item reports the same record and action.
+ */
+import {
+	updateDisplayOptions,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
+
+import { ENTITIES, type EntityDef } from '../../helpers/entities';
+import {
+	openSession,
+	readLocator,
+	RecordError,
+	syncItem,
+	type Session,
+} from '../../helpers/execution';
+import { getPath, isPlainObject, type DaktelaRecord } from '../../helpers/normalise';
+import { runPool } from '../../helpers/pool';
+import {
+	chunkValues,
+	decide,
+	DEFAULT_CHUNK,
+	groupByKey,
+	indexByKey,
+	lookupValues,
+	type Decision,
+	type KeyGroup,
+	type UpsertInput,
+} from '../../helpers/upsert';
+import { cond } from '../../transport/query';
+import {
+	dataModeProperty,
+	fieldsCollection,
+	isoTimesOption,
+	locator,
+	relationOptions,
+} from '../common.descriptions';
+import { Batch, readRecords, relationStrategies, resolveRelations } from './batch';
+import { WRITE_CONCURRENCY, type RecordEntity } from './common';
+
+export function description(entity: RecordEntity): INodeProperties[] {
+	const def = ENTITIES[entity];
+	const properties: INodeProperties[] = [
+		{
+			displayName: 'Match On',
+			name: 'matchOn',
+			type: 'options',
+			noDataExpression: true,
+			options: [
+				{
+					name: 'Another Field',
+					value: 'field',
+					description: 'Match on a field such as customFields.email or customFields.number',
+				},
+				{
+					name: 'External ID (Name)',
+					value: 'name',
+					description: `Match on the ${def.noun} name, the CRM ID with a prefix`,
+				},
+				{
+					name: 'Mapping Lookup Field',
+					value: 'auto',
+					description:
+						"Match on the field the Field Mapper's lookup_field names (the item's _lookup); items without one match on the external ID",
+				},
+			],
+			default: 'auto',
+			description: `How an input item finds its existing Daktela ${def.noun}`,
+		},
+		{
+			displayName: 'Match Field',
+			name: 'matchField',
+			type: 'string',
+			default: 'customFields.email',
+			placeholder: 'e.g. customFields.email',
+			description: `Field of the ${def.noun} to match on. Two Daktela ${def.nouns} with the same value make the item fail rather than update a random one.`,
+			displayOptions: { show: { matchOn: ['field'] } },
+		},
+		locator('database', {
+			description: `Database for ${def.nouns} that get created. An input item's own database wins.`,
+		}),
+		dataModeProperty,
+		fieldsCollection(entity, true),
+		{
+			displayName: 'Options',
+			name: 'options',
+			type: 'collection',
+			placeholder: 'Add Option',
+			default: {},
+			options: [
+				...(entity === 'contact' ? relationOptions('account') : []),
+				isoTimesOption,
+				{
+					displayName: 'Lookup Batch Size',
+					name: 'lookupBatchSize',
+					type: 'number',
+					typeOptions: { minValue: 1, maxValue: 1000 },
+					default: 250, // DEFAULT_CHUNK.maxKeys
+					description:
+						'Most keys looked up in one request; fewer when long keys would make the URL too long',
+				},
+				{
+					displayName: 'Write Unchanged Records',
+					name: 'alwaysWrite',
+					type: 'boolean',
+					default: false,
+					description:
+						'Whether to write records even when Daktela already holds the same values (costs one request per record)',
+				},
+			],
+		},
+	];
+	return updateDisplayOptions({ show: { resource: [entity], operation: ['upsert'] } }, properties);
+}
+
+function scalarText(value: unknown): string | undefined {
+	const first = Array.isArray(value) ? value.find((v) => v !== null && v !== '') : value;
+	if (first === undefined || first === null) return undefined;
+	if (isPlainObject(first)) return typeof first.name === 'string' ? first.name : undefined;
+	const text = String(first).trim();
+	return text === '' ? undefined : text;
+}
+
+/** Which field and value an entry is matched on; records without a key fail, naming the field. */
+function matchOf(
+	input: IDataObject,
+	record: DaktelaRecord,
+	matchOn: string,
+	matchField: string,
+): { field: string; value: string } {
+	const lookup = input._lookup;
+	if (
+		matchOn === 'auto' &&
+		isPlainObject(lookup) &&
+		typeof lookup.field === 'string' &&
+		lookup.field
+	) {
+		const value = scalarText(lookup.value);
+		if (value === undefined) {
+			throw new RecordError(
+				'the mapping gave no value to match on (_lookup.value is empty)',
+				lookup.field,
+			);
+		}
+		if (lookup.field === 'name' && !record.name) record.name = value;
+		return { field: lookup.field, value };
+	}
+	const field = matchOn === 'field' ? matchField : 'name';
+	const value = scalarText(getPath(record, field));
+	if (value === undefined) {
+		throw new RecordError(
+			field === 'name'
+				? 'the record has no external ID to match on; set name, or match on another field'
+				: 'the record has no value to match on',
+			field,
+		);
+	}
+	return { field, value };
+}
+
+async function lookUp(
+	ctx: IExecuteFunctions,
+	batch: Batch,
+	session: Session,
+	def: EntityDef,
+	groups: KeyGroup[],
+	chunkSize: number,
+): Promise<Map<string, Map<string, DaktelaRecord[]>>> {
+	const found = new Map<string, Map<string, DaktelaRecord[]>>();
+	const jobs: Array<{ field: string; values: string[] }> = [];
+	for (const [field, values] of lookupValues(groups)) {
+		for (const chunk of chunkValues(values, { ...DEFAULT_CHUNK, maxKeys: chunkSize })) {
+			jobs.push({ field, values: chunk });
+		}
+	}
+	const records = new Map<string, DaktelaRecord[]>();
+	let done = 0;
+	await runPool(
+		jobs,
+		async (job) => {
+			try {
+				const page = await session.client.listAllRecords(def.endpoint, {
+					filter: { ...cond(job.field, 'in', job.values), ignoreCase: job.field !== 'name' },
+				});
+				records.set(job.field, [...(records.get(job.field) ?? []), ...page]);
+			} catch (error) {
+				const keys = new Set(job.values);
+				for (const group of groups) {
+					if (group.matchField !== job.field || !keys.has(group.matchValue)) continue;
+					for (const index of group.indices) batch.fail(index, error, group.matchValue);
+				}
+			}
+			done++;
+			ctx.logger.debug(
+				`Daktela upsert ${def.nouns}: lookup ${done}/${jobs.length} (${job.values.length} keys on ${job.field})`,
+			);
+		},
+		{ concurrency: WRITE_CONCURRENCY, shouldStop: () => batch.stopped },
+	);
+	for (const [field, list] of records) found.set(field, indexByKey(list, field));
+	return found;
+}
+
+export function execute(entity: RecordEntity) {
+	const def = ENTITIES[entity];
+	return async function (
+		this: IExecuteFunctions,
+		items: INodeExecutionData[],
+	): Promise<INodeExecutionData[]> {
+		const session = await openSession(this);
+		const batch = new Batch(this, items);
+		const options = this.getNodeParameter('options', 0, {}) as IDataObject;
+		const matchOn = this.getNodeParameter('matchOn', 0, 'auto') as string;
+		const matchField = (this.getNodeParameter('matchField', 0, 'name') as string).trim();
+		const database = readLocator(this, 'database', 0);
+		const isoTimes = options.isoTimes !== false;
+		const chunkSize = Math.max(
+			1,
+			Math.min(1000, Number(options.lookupBatchSize) || DEFAULT_CHUNK.maxKeys),
+		);
+
+		readRecords(this, batch, def, session);
+		batch.throwIfStopped();
+		await resolveRelations(
+			this,
+			batch,
+			session,
+			relationStrategies(options),
+			entity === 'contact' ? { account: 'account' } : {},
+		);
+		batch.throwIfStopped();
+
+		const inputs: UpsertInput[] = [];
+		for (const entry of [...batch.entries.values()]) {
+			try {
+				const match = matchOf(entry.input.json, entry.record, matchOn, matchField);
+				entry.name = entry.name || (match.field === 'name' ? match.value : '');
+				inputs.push({
+					index: entry.index,
+					record: entry.record,
+					matchField: match.field,
+					matchValue: match.value,
+				});
+			} catch (error) {
+				batch.fail(entry.index, error);
+			}
+		}
+		batch.throwIfStopped();
+
+		const groups = groupByKey(inputs);
+		const found = await lookUp(this, batch, session, def, groups, chunkSize);
+		batch.throwIfStopped();
+
+		const writes: Array<{ group: KeyGroup; decision: Decision }> = [];
+		const counts = { create: 0, update: 0, unchanged: 0, ambiguous: 0 };
+		for (const group of groups) {
+			if (!group.indices.every((i) => batch.entries.has(i))) continue;
+			const decision = decide(group, found.get(group.matchField)?.get(group.key), {
+				createDefaults: database ? { database } : {},
+				alwaysWrite: options.alwaysWrite === true,
+				toDaktelaTime: session.toDaktelaTime,
+			});
+			counts[decision.kind]++;
+			if (decision.kind === 'ambiguous') {
+				const error = new RecordError(
+					`${decision.names.length} Daktela ${def.nouns} match "${group.matchValue}" (${decision.names.join(', ')}); none was changed, because picking one would be a guess`,
+					group.matchField,
+				);
+				for (const index of group.indices) batch.fail(index, error, group.matchValue);
+			} else if (decision.kind === 'unchanged') {
+				const name = String(decision.existing.name ?? group.matchValue);
+				for (const index of group.indices) {
+					batch.succeed(
+						index,
+						syncItem(decision.existing, 'unchanged', name, index, session, isoTimes),
+					);
+				}
+			} else {
+				writes.push({ group, decision });
+			}
+		}
+		this.logger.debug(
+			`Daktela upsert ${def.nouns}: ${inputs.length} records in ${groups.length} keys: ${counts.create} to create, ${counts.update} to update, ${counts.unchanged} unchanged, ${counts.ambiguous} ambiguous`,
+		);
+		batch.throwIfStopped();
+
+		await runPool(
+			writes,
+			async ({ group, decision }) => {
+				const name =
+					decision.kind === 'update'
+						? decision.name
+						: String(decision.kind === 'create' ? (decision.body.name ?? '') : '');
+				try {
+					let record: DaktelaRecord;
+					let action: 'created' | 'updated';
+					if (decision.kind === 'create') {
+						record = await session.client.create(def.endpoint, decision.body);
+						action = 'created';
+					} else if (decision.kind === 'update') {
+						record = await session.client.update(def.endpoint, decision.name, decision.body);
+						action = 'updated';
+					} else {
+						return;
+					}
+					const written = String(record.name ?? name);
+					for (const index of group.indices) {
+						batch.succeed(index, syncItem(record, action, written, index, session, isoTimes));
+					}
+				} catch (error) {
+					for (const index of group.indices) batch.fail(index, error, name || group.matchValue);
+				}
+			},
+			{ concurrency: WRITE_CONCURRENCY, shouldStop: () => batch.stopped },
+		);
+		return batch.result();
+	};
+}

@@ -1,0 +1,202 @@
+/**
+ * n8n glue shared by the operations: the client for this execution, output items with the sync
+ * result, failures under Continue On Fail, resource locator values, times in and out.
+ *
+ * Not pure (it speaks n8n); the decisions live in the pure helpers next to it.
+ */
+import {
+	NodeApiError,
+	NodeOperationError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+} from 'n8n-workflow';
+import { DateTime } from 'luxon';
+
+import type { DaktelaClient } from '../transport/client';
+import { DaktelaApiError } from '../transport/errors';
+import {
+	createDaktelaClient,
+	toNodeApiError,
+	toNodeError as transportToNodeError,
+} from '../transport/n8n';
+import { fromDaktelaTime, isDaktelaTime, toDaktelaTime } from '../transport/time';
+import { isPlainObject, type DaktelaRecord, type ToDaktelaTime } from './normalise';
+
+export type SyncAction = 'created' | 'updated' | 'unchanged' | 'deleted' | 'failed';
+
+/** The client for this execution plus what the operations need to know about the instance. */
+export interface Session {
+	client: DaktelaClient;
+	/** IANA zone of the Daktela instance (the credential's time zone). */
+	timeZone: string;
+	toDaktelaTime: ToDaktelaTime;
+}
+
+export async function openSession(ctx: IExecuteFunctions): Promise<Session> {
+	const client = await createDaktelaClient(ctx);
+	const timeZone = client.instanceTimeZone;
+	return {
+		client,
+		timeZone,
+		toDaktelaTime: (iso: string) => {
+			try {
+				return toDaktelaTime(iso, timeZone);
+			} catch {
+				// Not a time after all (a custom field that only looks like one): keep it as it is.
+				return undefined;
+			}
+		},
+	};
+}
+
+/**
+ * A problem with one record found before or instead of calling Daktela (no external id, an
+ * unresolvable relation, an ambiguous match). The message starts with the field it is about.
+ */
+export class RecordError extends Error {
+	readonly field?: string;
+
+	constructor(message: string, field?: string) {
+		super(field && !message.startsWith(`${field}:`) ? `${field}: ${message}` : message);
+		this.name = 'RecordError';
+		this.field = field;
+	}
+}
+
+export function errorMessage(error: unknown): string {
+	if (error instanceof Error) return error.message;
+	return String(error);
+}
+
+/**
+ * The error to throw for item `itemIndex`: NodeApiError for Daktela's answers, NodeOperationError
+ * for everything else. The message ends with `[item N]` and starts with the field when one is
+ * known (`lastname: Item is mandatory [item 3]`), so a failed batch of thousands says which record
+ * and which field to fix.
+ */
+export function toNodeError(
+	ctx: IExecuteFunctions,
+	error: unknown,
+	itemIndex: number,
+): NodeApiError | NodeOperationError {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
+	const node = ctx.getNode();
+	const suffix = ` [item ${itemIndex}]`;
+	if (error instanceof DaktelaApiError) {
+		const apiError = toNodeApiError(node, error, itemIndex);
+		apiError.message = `${error.message}${suffix}`;
+		return apiError;
+	}
+	if (error instanceof RecordError) {
+		return new NodeOperationError(node, `${error.message}${suffix}`, {
+			itemIndex,
+			description: error.field ? `Field: ${error.field}` : undefined,
+		});
+	}
+	const converted = transportToNodeError(node, error, itemIndex);
+	if (!converted.message.endsWith(suffix)) converted.message = `${converted.message}${suffix}`;
+	return converted;
+}
+
+/**
+ * The output item of a record that failed under Continue On Fail: the input item's fields, plus
+ * `error` (n8n's convention) and `sync: {action: 'failed', name, error}` (the Sync Checkpoint's).
+ * Reads (`withSync` false) follow n8n's plain `{error}` convention: they have no sync result.
+ * With "Continue (using error output)" the item carries the NodeApiError, which is how n8n routes
+ * it to the error output.
+ */
+export function failedItem(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	input: INodeExecutionData | undefined,
+	name: string,
+	error: unknown,
+	withSync = true,
+): INodeExecutionData {
+	const message = errorMessage(error);
+	const item: INodeExecutionData = {
+		json: withSync
+			? { ...(input?.json ?? {}), error: message, sync: { action: 'failed', name, error: message } }
+			: { error: message },
+		pairedItem: { item: itemIndex },
+	};
+	if (ctx.getNode().onError === 'continueErrorOutput') {
+		item.error = toNodeError(ctx, error, itemIndex);
+	}
+	return item;
+}
+
+/**
+ * Daktela times in a record -> ISO 8601 with the instance offset, at any depth (relations and
+ * channel records carry times too). Strings that are not valid Daktela times stay as they are.
+ */
+export function convertTimes(value: unknown, timeZone: string): unknown {
+	if (typeof value === 'string')
+		return isDaktelaTime(value) ? fromDaktelaTime(value, timeZone) : value;
+	if (Array.isArray(value)) return value.map((v) => convertTimes(v, timeZone));
+	if (isPlainObject(value)) {
+		const out: DaktelaRecord = {};
+		for (const [k, v] of Object.entries(value)) out[k] = convertTimes(v, timeZone);
+		return out;
+	}
+	return value;
+}
+
+export function outputRecord(
+	record: DaktelaRecord,
+	session: Session,
+	isoTimes: boolean,
+): IDataObject {
+	return (isoTimes ? convertTimes(record, session.timeZone) : record) as IDataObject;
+}
+
+/** The output item of a written (or deliberately unwritten) record. */
+export function syncItem(
+	record: DaktelaRecord,
+	action: SyncAction,
+	name: string,
+	itemIndex: number,
+	session: Session,
+	isoTimes: boolean,
+): INodeExecutionData {
+	return {
+		json: { ...outputRecord(record, session, isoTimes), sync: { action, name } },
+		pairedItem: { item: itemIndex },
+	};
+}
+
+/** A resource locator's value inside a collection (`{__rl: true, mode, value}`) or a plain value. */
+export function locatorValue(value: unknown): string {
+	if (isPlainObject(value) && '__rl' in value) return locatorValue(value.value);
+	if (value === undefined || value === null) return '';
+	return String(value).trim();
+}
+
+/** A top-level resource locator parameter of item `i`. */
+export function readLocator(ctx: IExecuteFunctions, name: string, i: number): string {
+	return locatorValue(ctx.getNodeParameter(name, i, '', { extractValue: true }));
+}
+
+/**
+ * A user-given point in time -> Daktela time in the instance zone. ISO with an offset is an
+ * instant; an ISO value without offset (what n8n's date picker gives) is read in the workflow's
+ * time zone; a Daktela-style "YYYY-MM-DD HH:MM:SS" is read as instance time.
+ */
+export function userTimeToDaktela(
+	value: unknown,
+	workflowTimeZone: string,
+	session: Session,
+): string | undefined {
+	if (value === undefined || value === null || value === '') return undefined;
+	if (value instanceof Date) return toDaktelaTime(value, session.timeZone);
+	if (DateTime.isDateTime(value)) return toDaktelaTime(value.toJSDate(), session.timeZone);
+	const text = String(value).trim();
+	if (isDaktelaTime(text)) return text;
+	const hasOffset = /(?:[zZ]|[+-]\d{2}(?::?\d{2})?)$/.test(text) && /T\d{2}:\d{2}/.test(text);
+	if (!hasOffset && /^\d{4}-\d{2}-\d{2}T/.test(text)) {
+		const local = DateTime.fromISO(text, { zone: workflowTimeZone });
+		if (local.isValid) return toDaktelaTime(local.toMillis(), session.timeZone);
+	}
+	return toDaktelaTime(text, session.timeZone);
+}
