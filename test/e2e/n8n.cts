@@ -212,6 +212,11 @@ export interface NodeRun {
 	[key: string]: unknown;
 }
 
+export interface NodeTypeInfo {
+	versions: number[];
+	credentials: Set<string>;
+}
+
 export interface ServerHandle {
 	url: string;
 	port: number;
@@ -393,19 +398,25 @@ export class N8n {
 		return { ...result, run, ok, error };
 	}
 
-	/** Every node type n8n knows (built-in and installed packages), via `n8n export:nodes`. */
-	async exportNodeTypes(): Promise<Map<string, number[]>> {
+	/**
+	 * Every node type n8n knows (built-in and installed packages), via `n8n export:nodes`:
+	 * type -> versions and the credential types any version accepts.
+	 */
+	async exportNodeTypes(): Promise<Map<string, NodeTypeInfo>> {
 		const file = path.join(this.userFolder, 'e2e-inputs', `nodes-${Date.now()}.json`);
 		fs.mkdirSync(path.dirname(file), { recursive: true });
 		await this.cliOk(['export:nodes', `--output=${file}`], 'export:nodes');
 		const list = JSON.parse(fs.readFileSync(file, 'utf8')) as Array<{
 			name: string;
 			version: number | number[];
+			credentials?: Array<{ name: string }>;
 		}>;
-		const types = new Map<string, number[]>();
+		const types = new Map<string, NodeTypeInfo>();
 		for (const entry of list) {
-			const versions = Array.isArray(entry.version) ? entry.version : [entry.version];
-			types.set(entry.name, [...(types.get(entry.name) ?? []), ...versions]);
+			const info = types.get(entry.name) ?? { versions: [], credentials: new Set<string>() };
+			info.versions.push(...(Array.isArray(entry.version) ? entry.version : [entry.version]));
+			for (const credential of entry.credentials ?? []) info.credentials.add(credential.name);
+			types.set(entry.name, info);
 		}
 		return types;
 	}
