@@ -1,0 +1,509 @@
+/**
+ * MappingSpec -> a closure per entry, compiled once per execution and run for every item.
+ *
+ * Order per entry, as in the SDK's FieldMapper: read -> transformers -> relation ->
+ * multi_value -> write (set, or append with multi_value deferred until all values are in).
+ * Extras run after that: `type` coercion, then `required`.
+ *
+ * Direction: "to Daktela" reads crm_field and writes cc_field, "to CRM" the reverse. The SDK
+ * applies a chain exactly as written whichever way it runs; that is what happens here when the
+ * node runs in the direction the mapping was written for (the entity's natural direction, or the
+ * file's `direction:`). Run the other way, each entry is undone instead: multi_value and the
+ * transformers are inverted in reverse order (prefix <-> strip_prefix, wrap_array <->
+ * unwrap_array, url <-> url_extract, join <-> split, date_format swaps from/to, value_map is
+ * reversed; normalisers such as string_case run as written), append groups are split back by
+ * position, and entries with value/template/expression, which have no source to go back to, are
+ * skipped. `direction: bidirectional` keeps the SDK's "as written both ways".
+ */
+import { DateTime } from 'luxon';
+
+import { coerceFn } from './coerce';
+import { FieldMappingError, ValueError } from './errors';
+import { multiValueFn, inverseMultiValue } from './multiValue';
+import { compileGetter, compileSetter, deletePath, getPath, type Getter, type Setter } from './paths';
+import { isPhpArray, isPlainObject, phpString, phpValues } from './php';
+import { compileTemplate } from './template';
+import { TRANSFORMERS, type TransformerContext, type ValueFn } from './transformers';
+import type {
+	Direction,
+	EntrySpec,
+	MappingIssue,
+	MappingSpec,
+	MultiValueSpec,
+	RelationSpec,
+	TransformerCall,
+} from './types';
+
+export interface CompileOptions {
+	direction: Direction;
+	/** Zone for dates without an offset (default UTC; the node passes the workflow's zone). */
+	timeZone?: string;
+	/** ISO country for national phone numbers (enables libphonenumber in phone_normalize). */
+	defaultCountry?: string;
+	/** `omit` leaves out fields whose value is null, '' or [] (the SDK writes them, as `keep`). */
+	emptyValues?: 'keep' | 'omit';
+	/** Also report the lookup key when mapping to the CRM. */
+	lookupToCrm?: boolean;
+	now?: () => DateTime;
+}
+
+/** A reference the Daktela node resolves in bulk (docs/ARCHITECTURE.md). */
+export interface RelationRef {
+	entity: string;
+	resolveFrom: string;
+	resolveTo: string;
+	value: string;
+}
+
+export interface MapResult {
+	record: Record<string, unknown>;
+	lookup?: { field: string; value: unknown };
+	relations?: Record<string, RelationRef>;
+}
+
+export interface PreviewRow {
+	target: string;
+	source: string;
+	sourceValue: unknown;
+	value: unknown;
+}
+
+export interface CompiledMapping {
+	readonly spec: MappingSpec;
+	readonly direction: Direction;
+	/** True when the entries are undone (the mapping was written for the other direction). */
+	readonly inverted: boolean;
+	/** Load warnings plus compile warnings (skipped entries, phone numbers without a country). */
+	readonly warnings: MappingIssue[];
+	/** `expression:` entries; the caller evaluates them per item and passes values by entry index. */
+	readonly expressions: ReadonlyArray<{ index: number; expression: string }>;
+	map(record: unknown, expressionValues?: readonly unknown[]): MapResult;
+	preview(record: unknown, expressionValues?: readonly unknown[]): { result: MapResult; rows: PreviewRow[] };
+}
+
+interface RunState {
+	relations: Record<string, RelationRef> | undefined;
+	deferred: Map<string, Deferred> | undefined;
+}
+
+interface Deferred {
+	multiValue?: ValueFn;
+	coerce?: ValueFn;
+	required?: EntrySpec;
+	setter: Setter;
+	getter: Getter;
+}
+
+type Read = (record: unknown, expressionValues: readonly unknown[] | undefined) => unknown;
+type Run = (record: unknown, ext: readonly unknown[] | undefined, out: Record<string, unknown>, state: RunState) => void;
+
+interface Step {
+	/** Entry to blame when this step fails (for append groups: updated while running). */
+	entries: EntrySpec[];
+	targets: string[];
+	source: string;
+	read: Read;
+	run: Run;
+}
+
+function compose(fns: ValueFn[]): ValueFn | undefined {
+	if (fns.length === 0) return undefined;
+	if (fns.length === 1) return fns[0];
+	return (value) => {
+		let v = value;
+		for (const fn of fns) v = fn(v);
+		return v;
+	};
+}
+
+function isEmpty(value: unknown): boolean {
+	return (
+		value === null ||
+		value === undefined ||
+		value === '' ||
+		(Array.isArray(value) && value.length === 0)
+	);
+}
+
+/** Daktela returns relations as objects ({name, title, ...}); reading them, keep `resolve_to`. */
+function relationReducer(relation: RelationSpec | undefined): ValueFn | undefined {
+	const key = relation?.resolveTo ?? 'name';
+	const reduce = (v: unknown): unknown => {
+		if (!isPlainObject(v)) return v;
+		if (v[key] !== undefined && v[key] !== null) return v[key];
+		return v.name !== undefined ? v.name : v;
+	};
+	return (value) => (Array.isArray(value) ? value.map(reduce) : reduce(value));
+}
+
+/** SDK appendNestedValue: merge lists, wrap scalars, skip null and ''. */
+function appendValue(existing: unknown, value: unknown): unknown[] {
+	const before = Array.isArray(existing)
+		? existing
+		: existing === null || existing === undefined
+			? []
+			: [existing];
+	if (Array.isArray(value)) return before.concat(value);
+	if (value === null || value === undefined || value === '') return before.slice();
+	return before.concat([value]);
+}
+
+function cloneStatic(value: unknown): unknown {
+	return value !== null && typeof value === 'object' ? (JSON.parse(JSON.stringify(value)) as unknown) : value;
+}
+
+function describeSource(entry: EntrySpec, readPath: string): string {
+	switch (entry.source.kind) {
+		case 'value':
+			return `value: ${JSON.stringify(entry.source.value)}`;
+		case 'template':
+			return `template: ${entry.source.template}`;
+		case 'expression':
+			return `expression: ${entry.source.expression}`;
+		default:
+			return readPath;
+	}
+}
+
+function missingReason(entry: EntrySpec, readPath: string): string {
+	if (entry.source.kind === 'field') {
+		const side = readPath === entry.crmField ? 'crm_field' : 'cc_field';
+		return `required value is missing (${side} "${readPath}" is empty)`;
+	}
+	return `required value is missing (${entry.source.kind} gave no value)`;
+}
+
+export function compileMapping(spec: MappingSpec, options: CompileOptions): CompiledMapping {
+	const direction = options.direction;
+	const inverted = spec.writtenFor !== 'both' && spec.writtenFor !== direction;
+	const zone = options.timeZone ?? 'UTC';
+	const ctx: TransformerContext = {
+		timeZone: zone,
+		defaultCountry: options.defaultCountry,
+		now: options.now ?? (() => DateTime.now()),
+	};
+	const warnings: MappingIssue[] = [...spec.warnings];
+	const warn = (entry: EntrySpec | undefined, message: string) => {
+		warnings.push({
+			severity: 'warning',
+			message,
+			path: entry ? `mappings[${entry.index}]` : '',
+			...(entry?.pos ? { line: entry.pos.line, column: entry.pos.column } : {}),
+			...(entry ? { entry: entry.index, entryField: entry.ccField } : {}),
+		});
+	};
+
+	const transformer = (call: TransformerCall, entry: EntrySpec): ValueFn => {
+		const def = TRANSFORMERS[call.name];
+		for (const message of def.warnings?.(call.params as never, ctx) ?? []) warn(entry, message);
+		return def.create(call.params as never, ctx);
+	};
+	const invertChain = (entry: EntrySpec): TransformerCall[] =>
+		entry.reverseTransformers ??
+		[...entry.transformers].reverse().map((call) => {
+			const inverse = TRANSFORMERS[call.name].inverse(call.params as never);
+			return inverse === 'same' ? call : inverse;
+		});
+
+	const readPathOf = (entry: EntrySpec) =>
+		inverted
+			? direction === 'toCrm'
+				? entry.ccField
+				: entry.crmField
+			: direction === 'toDaktela'
+				? entry.crmField
+				: entry.ccField;
+	const writePathOf = (entry: EntrySpec) => (direction === 'toDaktela' ? entry.ccField : entry.crmField);
+
+	const readerOf = (entry: EntrySpec, readPath: string): Read => {
+		switch (entry.source.kind) {
+			case 'value': {
+				const value = entry.source.value;
+				return value !== null && typeof value === 'object' ? () => cloneStatic(value) : () => value;
+			}
+			case 'template': {
+				const render = compileTemplate(entry.source.template);
+				return (record) => render(record);
+			}
+			case 'expression': {
+				const index = entry.index;
+				return (_record, ext) => {
+					const v = ext?.[index];
+					return v === undefined ? null : v;
+				};
+			}
+			default: {
+				const get = compileGetter(readPath);
+				return (record) => get(record);
+			}
+		}
+	};
+
+	// Entries that take part in this direction.
+	const active: EntrySpec[] = [];
+	let skippedOneWay = 0;
+	for (const entry of spec.entries) {
+		if (entry.only && entry.only !== direction) continue;
+		if (inverted && entry.source.kind !== 'field') {
+			skippedOneWay++;
+			continue;
+		}
+		if (writePathOf(entry) === '') {
+			warn(entry, `skipped: the entry has no crm_field, so it writes nothing when mapping to the CRM`);
+			continue;
+		}
+		active.push(entry);
+	}
+	if (skippedOneWay > 0) {
+		warnings.push({
+			severity: 'warning',
+			message: `${skippedOneWay} entr${skippedOneWay === 1 ? 'y' : 'ies'} with value, template or expression only work ${spec.writtenFor === 'toDaktela' ? 'to Daktela' : 'to the CRM'} and are skipped in this direction`,
+			path: 'mappings',
+		});
+	}
+
+	const steps: Step[] = [];
+	const targets = new Set<string>();
+
+	const emitRelation = (entry: EntrySpec, target: string) => {
+		const relation = entry.relation!;
+		return (value: unknown, state: RunState) => {
+			if ((typeof value === 'string' && value !== '') || typeof value === 'number') {
+				state.relations ??= {};
+				state.relations[target] = {
+					entity: relation.entity,
+					resolveFrom: relation.resolveFrom,
+					resolveTo: relation.resolveTo,
+					value: phpString(value),
+				};
+			}
+		};
+	};
+
+	/** One entry, set or append; `pre` runs before the relation step, `post` after it. */
+	const addStep = (entry: EntrySpec, pre: ValueFn[], emit: boolean, post: ValueFn[], coerce: ValueFn | undefined, deferredMv: ValueFn | undefined) => {
+		const readPath = readPathOf(entry);
+		const target = writePathOf(entry);
+		targets.add(target);
+		const read = readerOf(entry, readPath);
+		const before = compose(pre);
+		const after = compose(post);
+		const relate = emit && entry.relation ? emitRelation(entry, target) : undefined;
+		const set = compileSetter(target);
+		const get = compileGetter(target);
+		let run: Run;
+		if (entry.append) {
+			run = (record, ext, out, state) => {
+				let v = read(record, ext);
+				if (before) v = before(v);
+				if (relate) relate(v, state);
+				if (after) v = after(v);
+				set(out, appendValue(get(out), v));
+				if (deferredMv || coerce || entry.required) {
+					state.deferred ??= new Map();
+					const d = state.deferred.get(target) ?? { setter: set, getter: get };
+					if (deferredMv) d.multiValue = deferredMv;
+					if (coerce) d.coerce = coerce;
+					if (entry.required) d.required = entry;
+					state.deferred.set(target, d);
+				}
+			};
+		} else if (!before && !relate && !after && !entry.required) {
+			run = (record, ext, out) => set(out, read(record, ext));
+		} else {
+			const required = entry.required;
+			const reason = missingReason(entry, readPath);
+			run = (record, ext, out, state) => {
+				let v = read(record, ext);
+				if (before) v = before(v);
+				if (relate) relate(v, state);
+				if (after) v = after(v);
+				if (required && isEmpty(v)) throw new ValueError(reason);
+				set(out, v);
+			};
+		}
+		steps.push({ entries: [entry], targets: [target], source: describeSource(entry, readPath), read, run });
+	};
+
+	if (!inverted) {
+		for (const entry of active) {
+			const chain = entry.transformers.map((call) => transformer(call, entry));
+			const mv = entry.multiValue ? multiValueFn(entry.multiValue) : undefined;
+			const coerce = entry.type ? coerceFn(entry.type, zone) : undefined;
+			if (direction === 'toDaktela') {
+				const post = [!entry.append && mv, !entry.append && coerce].filter(Boolean) as ValueFn[];
+				addStep(entry, chain, true, post, entry.append ? coerce : undefined, entry.append ? mv : undefined);
+			} else {
+				const reduce = entry.relation ? relationReducer(entry.relation) : undefined;
+				const pre = [reduce, ...chain].filter(Boolean) as ValueFn[];
+				const post = [!entry.append && mv, !entry.append && coerce].filter(Boolean) as ValueFn[];
+				addStep(entry, pre, false, post, entry.append ? coerce : undefined, entry.append ? mv : undefined);
+			}
+		}
+	} else {
+		// Group append entries by the field they were collected into (now the field we read).
+		const groups = new Map<string, EntrySpec[]>();
+		for (const entry of active) {
+			if (!entry.append) continue;
+			const key = readPathOf(entry);
+			groups.set(key, [...(groups.get(key) ?? []), entry]);
+		}
+		const done = new Set<string>();
+		for (const entry of active) {
+			const undo = invertChain(entry).map((call) => transformer(call, entry));
+			const reduce = direction === 'toCrm' && entry.relation ? relationReducer(entry.relation) : undefined;
+			if (!entry.append) {
+				const mv = entry.multiValue ? multiValueFn(inverseMultiValue(entry.multiValue)) : undefined;
+				const pre = [reduce, mv, ...undo].filter(Boolean) as ValueFn[];
+				addStep({ ...entry, append: false }, pre, direction === 'toDaktela', [], undefined, undefined);
+				continue;
+			}
+			const key = readPathOf(entry);
+			if (done.has(key)) continue;
+			done.add(key);
+			addAppendGroupInverse(groups.get(key)!, key);
+		}
+	}
+
+	function addAppendGroupInverse(group: EntrySpec[], readPath: string) {
+		const withMv = [...group].reverse().find((e) => e.multiValue);
+		const mvSpec: MultiValueSpec | undefined = withMv?.multiValue
+			? inverseMultiValue(withMv.multiValue)
+			: undefined;
+		const splitFn = mvSpec ? multiValueFn(mvSpec) : undefined;
+		const joinBack = withMv?.multiValue?.strategy === 'join' ? withMv.multiValue.separator : undefined;
+		const get = compileGetter(readPath);
+		const members = group.map((entry) => {
+			const target = writePathOf(entry);
+			targets.add(target);
+			const undo = compose(
+				[
+					direction === 'toCrm' && entry.relation ? relationReducer(entry.relation) : undefined,
+					...invertChain(entry).map((call) => transformer(call, entry)),
+				].filter(Boolean) as ValueFn[],
+			);
+			return {
+				entry,
+				set: compileSetter(target),
+				undo,
+				relate: direction === 'toDaktela' && entry.relation ? emitRelation(entry, target) : undefined,
+				reason: missingReason(entry, readPath),
+			};
+		});
+		const step: Step = {
+			entries: [group[0]],
+			targets: group.map(writePathOf),
+			source: readPath,
+			read: (record) => get(record),
+			run: (record, _ext, out, state) => {
+				let whole = get(record);
+				if (splitFn) whole = splitFn(whole);
+				const list = isPhpArray(whole) ? phpValues(whole) : isEmpty(whole) ? [] : [whole];
+				members.forEach((m, k) => {
+					step.entries[0] = m.entry;
+					let v: unknown;
+					if (k < members.length - 1 || list.length <= members.length) {
+						v = k < list.length ? list[k] : null;
+					} else {
+						const rest = list.slice(k);
+						v = joinBack !== undefined ? rest.map(phpString).join(joinBack) : rest;
+					}
+					if (m.undo) v = m.undo(v);
+					if (m.relate) m.relate(v, state);
+					if (m.entry.required && isEmpty(v)) throw new ValueError(m.reason);
+					m.set(out, v);
+				});
+				step.entries[0] = group[0];
+			},
+		};
+		steps.push(step);
+	}
+
+	const targetGetters = [...targets].map((t) => ({ path: t, get: compileGetter(t) }));
+	const omitEmpty = options.emptyValues === 'omit';
+	const lookupField = spec.lookupField;
+	let lookup: ((out: Record<string, unknown>) => { field: string; value: unknown }) | undefined;
+	const firstOf = (v: unknown) => (Array.isArray(v) ? (v.length > 0 ? v[0] : null) : (v ?? null));
+	if (direction === 'toDaktela' && lookupField) {
+		const get = compileGetter(lookupField);
+		lookup = (out) => ({ field: lookupField, value: firstOf(get(out)) });
+	} else if (direction === 'toCrm' && options.lookupToCrm && lookupField) {
+		const entry = active.find((e) => e.ccField === lookupField && e.crmField !== '');
+		if (entry) {
+			const get = compileGetter(entry.crmField);
+			lookup = (out) => ({ field: entry.crmField, value: firstOf(get(out)) });
+		}
+	}
+
+	const map = (record: unknown, ext?: readonly unknown[]): MapResult => {
+		const out: Record<string, unknown> = {};
+		const state: RunState = { relations: undefined, deferred: undefined };
+		let i = 0;
+		try {
+			for (; i < steps.length; i++) steps[i].run(record, ext, out, state);
+			if (state.deferred) {
+				for (const [target, d] of state.deferred) {
+					i = steps.findIndex((s) => s.targets.includes(target));
+					let v = d.getter(out);
+					if (d.multiValue && v !== null && v !== undefined) v = d.multiValue(v);
+					if (d.coerce) v = d.coerce(v);
+					if (d.required && isEmpty(v)) throw new ValueError(`required value is missing (all appended values are empty)`);
+					d.setter(out, v);
+				}
+			}
+		} catch (error) {
+			const step = steps[Math.max(0, i)];
+			const entry = (step?.entries[0] ?? spec.entries[0]) as EntrySpec;
+			const target = writePathOf(entry) || (step?.targets[0] ?? '');
+			const reason =
+				error instanceof ValueError
+					? error.message
+					: `unexpected error: ${(error as Error)?.message ?? String(error)}`;
+			throw new FieldMappingError(target, entry.index, entry.pos?.line, reason);
+		}
+		if (omitEmpty) {
+			for (const t of targetGetters) if (isEmpty(t.get(out))) deletePath(out, t.path);
+		}
+		const result: MapResult = { record: out };
+		if (lookup) result.lookup = lookup(out);
+		if (state.relations) result.relations = state.relations;
+		return result;
+	};
+
+	const expressions = active
+		.filter((e) => e.source.kind === 'expression')
+		.map((e) => ({ index: e.index, expression: (e.source as { expression: string }).expression }));
+
+	return {
+		spec,
+		direction,
+		inverted,
+		warnings,
+		expressions,
+		map,
+		preview(record, ext) {
+			const result = map(record, ext);
+			const rows: PreviewRow[] = [];
+			for (const step of steps) {
+				let sourceValue: unknown;
+				try {
+					sourceValue = step.read(record, ext);
+				} catch {
+					sourceValue = null;
+				}
+				for (const target of step.targets) {
+					rows.push({
+						target,
+						source: step.source,
+						sourceValue: sourceValue === undefined ? null : sourceValue,
+						value: (() => {
+							const v = getPath(result.record, target);
+							return v === undefined ? null : v;
+						})(),
+					});
+				}
+			}
+			return { result, rows };
+		},
+	};
+}

@@ -1,0 +1,54 @@
+/**
+ * The few PHP value semantics the SDK's transformers rely on, so results match the SDK.
+ */
+
+export type PlainObject = Record<string, unknown>;
+
+export function isPlainObject(value: unknown): value is PlainObject {
+	if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+	const proto = Object.getPrototypeOf(value) as unknown;
+	return proto === Object.prototype || proto === null;
+}
+
+/** PHP `is_array`: a list or an associative array (a JSON object). */
+export function isPhpArray(value: unknown): value is unknown[] | PlainObject {
+	return Array.isArray(value) || isPlainObject(value);
+}
+
+/** The values of a PHP array in order. */
+export function phpValues(value: unknown[] | PlainObject): unknown[] {
+	return Array.isArray(value) ? value : Object.values(value);
+}
+
+/**
+ * PHP `(string)` / `strval`. Differences, on purpose: arrays and objects become JSON (PHP gives
+ * "Array" with a warning), and non-finite numbers use JS spelling.
+ */
+export function phpString(value: unknown): string {
+	if (value === null || value === undefined) return '';
+	if (typeof value === 'string') return value;
+	if (typeof value === 'boolean') return value ? '1' : '';
+	if (typeof value === 'number') return String(value);
+	if (typeof value === 'bigint') return value.toString();
+	if (value instanceof Date) return value.toISOString();
+	try {
+		return JSON.stringify(value) ?? '';
+	} catch {
+		return '';
+	}
+}
+
+/** PHP `(bool)`: '' '0' 0 0.0 null [] false are false. */
+export function phpBool(value: unknown): boolean {
+	if (value === null || value === undefined || value === false) return false;
+	if (typeof value === 'string') return value !== '' && value !== '0';
+	if (typeof value === 'number') return value !== 0 && !Number.isNaN(value);
+	if (Array.isArray(value)) return value.length > 0;
+	if (isPlainObject(value)) return Object.keys(value).length > 0;
+	return true;
+}
+
+/** PHP `empty()`. */
+export function phpEmpty(value: unknown): boolean {
+	return !phpBool(value);
+}
