@@ -59,7 +59,11 @@ describe('event names', () => {
 
 describe('delivery bodies', () => {
 	it('take the body n8n already parsed (JSON or form)', () => {
-		const fields = readBodyFields({ event: 'call_close', name: 'act_1' }, undefined, 'application/json');
+		const fields = readBodyFields(
+			{ event: 'call_close', name: 'act_1' },
+			undefined,
+			'application/json',
+		);
 		expect(fields).toEqual({ ok: true, value: { event: 'call_close', name: 'act_1' } });
 	});
 
@@ -85,7 +89,9 @@ describe('delivery bodies', () => {
 			code: 'malformed_body',
 		});
 		expect(readBodyFields({}, 'just text', 'text/plain')).toMatchObject({ code: 'malformed_body' });
-		expect(readBodyFields({}, 'event=%E0%A4%A', undefined)).toMatchObject({ code: 'malformed_body' });
+		expect(readBodyFields({}, 'event=%E0%A4%A', undefined)).toMatchObject({
+			code: 'malformed_body',
+		});
 		expect(readBodyFields({}, '', undefined)).toMatchObject({ code: 'empty_body' });
 	});
 

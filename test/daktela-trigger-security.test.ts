@@ -91,7 +91,10 @@ describe('shared secret header', () => {
 });
 
 describe('HMAC signature (Stripe style)', () => {
-	const check = (header: string | undefined, overrides: Partial<{ now: number; body: string }> = {}) =>
+	const check = (
+		header: string | undefined,
+		overrides: Partial<{ now: number; body: string }> = {},
+	) =>
 		verifySignature({
 			header,
 			rawBody: overrides.body ?? BODY,

@@ -96,7 +96,7 @@ export const properties: INodeProperties[] = [
 		type: 'boolean',
 		default: true,
 		description:
-			'Whether to load the full record from Daktela by its name, so the output has the same shape as the Daktela node\'s Get and nothing in the request body is trusted. Off: the output is the event, the name and whatever else the body carried.',
+			"Whether to load the full record from Daktela by its name, so the output has the same shape as the Daktela node's Get and nothing in the request body is trusted. Off: the output is the event, the name and whatever else the body carried.",
 	},
 	{
 		displayName: 'Options',
@@ -128,7 +128,8 @@ export const properties: INodeProperties[] = [
 					{
 						name: 'Event and Record',
 						value: 'event',
-						description: 'Any second delivery of the same event for the same record within the window is a duplicate',
+						description:
+							'Any second delivery of the same event for the same record within the window is a duplicate',
 					},
 				],
 			},

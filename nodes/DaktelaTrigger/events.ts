@@ -254,7 +254,8 @@ export function readDelivery(fields: BodyFields): Parsed<Delivery> {
 		return {
 			ok: false,
 			code: 'missing_event',
-			message: 'The body has no "event" field: use {"event": "{{event_name}}", "name": "{{object_name}}"}',
+			message:
+				'The body has no "event" field: use {"event": "{{event_name}}", "name": "{{object_name}}"}',
 		};
 	}
 	if (unreplacedTemplate(rawEvent)) {
@@ -277,7 +278,8 @@ export function readDelivery(fields: BodyFields): Parsed<Delivery> {
 		return {
 			ok: false,
 			code: 'missing_name',
-			message: 'The body has no "name" field: the automation must send the record name ({{object_name}})',
+			message:
+				'The body has no "name" field: the automation must send the record name ({{object_name}})',
 		};
 	}
 	if (unreplacedTemplate(name)) {

@@ -1,24 +1,31 @@
 /**
- * Loads the record an event is about, in the shape the Daktela node's Get outputs, so the nodes
+ * Loads the record an event is about with the Daktela node's own code, so the output is exactly
+ * what the Daktela node's Get gives (activities with "Include Channel Detail" on) and the nodes
  * after a Daktela Trigger are the same as after a Daktela node in a batch workflow.
  *
- * PURE of n8n: takes a DaktelaClient. Delete events are not re-fetched (the record is gone).
+ * Not pure: it reuses the Daktela node's n8n helpers. Delete events are not re-fetched (the record
+ * is gone).
  */
-import type { DaktelaClient, DaktelaRecord } from '../Daktela/transport/client';
+import type { IDataObject, IExecuteFunctions, IWebhookFunctions } from 'n8n-workflow';
+
+import { attachChannelDetail } from '../Daktela/helpers/channelDetail';
+import { ENTITIES } from '../Daktela/helpers/entities';
+import { outputRecord, type Session } from '../Daktela/helpers/execution';
+import type { DaktelaRecord } from '../Daktela/helpers/normalise';
+import type { DaktelaClient } from '../Daktela/transport/client';
+import { toDaktelaTime } from '../Daktela/transport/time';
 
 import type { Delivery } from './events';
 
 export interface FetchedRecord {
-	/** The record as the Daktela node's Get outputs it (before time conversion). */
-	record: DaktelaRecord;
-	/** Endpoint the record came from (messages, tests). */
-	endpoint: string;
+	/** The record as Daktela returned it (with the channel record in `item`): the dedup content. */
+	raw: DaktelaRecord;
+	/** The record as the Daktela node's Get outputs it. */
+	output: IDataObject;
 }
 
-const ENDPOINTS = { activity: 'activities', contact: 'contacts', account: 'accounts' } as const;
-
 export function endpointOf(delivery: Delivery): string {
-	return ENDPOINTS[delivery.event.entity];
+	return ENTITIES[delivery.event.entity].endpoint;
 }
 
 /** Whether the event's record can be loaded (deleted records cannot). */
@@ -26,12 +33,39 @@ export function canRefetch(delivery: Delivery): boolean {
 	return delivery.event.action !== 'delete';
 }
 
-/** One GET by name; DaktelaApiError (kind notFound, server, network, ...) when it fails. */
+/** The Daktela node's Session (client + instance time zone) around a client. */
+export function sessionFor(client: DaktelaClient): Session {
+	const timeZone = client.instanceTimeZone;
+	return {
+		client,
+		timeZone,
+		toDaktelaTime: (iso: string) => {
+			try {
+				return toDaktelaTime(iso, timeZone);
+			} catch {
+				// Not a time after all: the caller keeps the value as it is.
+				return undefined;
+			}
+		},
+	};
+}
+
+/**
+ * GET by name (plus the channel record for activities, fetched only when Daktela did not embed
+ * it). Rejects with the transport's DaktelaApiError (kind notFound, server, network, ...) after
+ * the client's retries.
+ */
 export async function fetchRecord(
-	client: DaktelaClient,
+	ctx: IWebhookFunctions,
+	session: Session,
 	delivery: Delivery,
+	isoTimes: boolean,
 ): Promise<FetchedRecord> {
-	const endpoint = endpointOf(delivery);
-	const record = await client.get<DaktelaRecord>(endpoint, delivery.name);
-	return { record, endpoint };
+	const raw = await session.client.get<DaktelaRecord>(endpointOf(delivery), delivery.name);
+	if (delivery.event.entity === 'activity') {
+		// attachChannelDetail is typed for the Daktela node's execute() but only logs through the
+		// context (ctx.logger), which a webhook context has as well.
+		await attachChannelDetail(ctx as unknown as IExecuteFunctions, session, [raw]);
+	}
+	return { raw, output: outputRecord(raw, session, isoTimes) };
 }

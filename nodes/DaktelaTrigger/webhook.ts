@@ -19,10 +19,9 @@ import type {
 	IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { convertTimes } from '../Daktela/helpers/execution';
+import type { Session } from '../Daktela/helpers/execution';
 import { DaktelaApiError } from '../Daktela/transport/errors';
 import { createDaktelaClient } from '../Daktela/transport/n8n';
-import type { DaktelaClient } from '../Daktela/transport/client';
 
 import {
 	activeEntries,
@@ -34,7 +33,7 @@ import {
 	withKeyLock,
 } from './dedup';
 import { isSelected, readBodyFields, readDelivery, type Delivery } from './events';
-import { canRefetch, endpointOf, fetchRecord } from './refetch';
+import { canRefetch, endpointOf, fetchRecord, sessionFor } from './refetch';
 import {
 	DEFAULT_REPLAY_WINDOW_SECONDS,
 	MIN_SECRET_LENGTH,
@@ -169,7 +168,8 @@ type Outcome =
 	| { kind: 'failed'; error: DaktelaApiError | Error };
 
 async function loadItem(
-	client: DaktelaClient | undefined,
+	ctx: IWebhookFunctions,
+	session: Session | undefined,
 	delivery: Delivery,
 	settings: TriggerSettings,
 ): Promise<Outcome> {
@@ -182,7 +182,7 @@ async function loadItem(
 			key: dedupKey(event.event, name),
 		};
 	}
-	if (!client) {
+	if (!session) {
 		const json: IDataObject = {
 			...(delivery.payload as IDataObject),
 			name,
@@ -192,14 +192,11 @@ async function loadItem(
 		return { kind: 'item', json, key: dedupKey(event.event, name, content) };
 	}
 	try {
-		const { record } = await fetchRecord(client, delivery);
-		const shaped = (
-			settings.isoTimes ? convertTimes(record, client.instanceTimeZone) : record
-		) as IDataObject;
-		const content = useContent ? fingerprint(record) : undefined;
+		const { raw, output } = await fetchRecord(ctx, session, delivery, settings.isoTimes);
+		const content = useContent ? fingerprint(raw) : undefined;
 		return {
 			kind: 'item',
-			json: { ...shaped, _event: metadataOf(delivery, true) },
+			json: { ...output, _event: metadataOf(delivery, true) },
 			key: dedupKey(event.event, name, content),
 		};
 	} catch (error) {
@@ -225,7 +222,8 @@ function refetchFailure(
 			},
 		};
 	}
-	const detail = error instanceof DaktelaApiError ? error.description : 'Daktela could not be read.';
+	const detail =
+		error instanceof DaktelaApiError ? error.description : 'Daktela could not be read.';
 	return {
 		status: 503,
 		retryable: true,
@@ -283,10 +281,10 @@ export async function handleDelivery(ctx: IWebhookFunctions): Promise<IWebhookRe
 		};
 	}
 
-	let client: DaktelaClient | undefined;
+	let session: Session | undefined;
 	if (settings.refetch && canRefetch(delivery)) {
 		try {
-			client = await createDaktelaClient(ctx, REFETCH_RETRY);
+			session = sessionFor(await createDaktelaClient(ctx, REFETCH_RETRY));
 		} catch (error) {
 			const message = error instanceof Error ? error.message : String(error);
 			ctx.logger.error(`Daktela Trigger "${ctx.getNode().name}": ${message}`);
@@ -304,7 +302,7 @@ export async function handleDelivery(ctx: IWebhookFunctions): Promise<IWebhookRe
 	const lockKey = `${scope}|${delivery.event.event}|${delivery.name}`;
 
 	return await withKeyLock(lockKey, async () => {
-		const outcome = await loadItem(client, delivery, settings);
+		const outcome = await loadItem(ctx, session, delivery, settings);
 
 		if (outcome.kind === 'failed') {
 			const failure = refetchFailure(delivery, outcome.error);
