@@ -75,7 +75,9 @@ async function main(): Promise<void> {
 	console.log(`  API      ${sandbox.url}/api/v6/<endpoint>.json`);
 	console.log(`  token    ${sandbox.token}   (header X-AUTH-TOKEN)`);
 	console.log(`  records  ${counts}`);
-	console.log(`  check    curl -H 'X-AUTH-TOKEN: ${sandbox.token}' ${sandbox.url}/api/v6/whoim.json`);
+	console.log(
+		`  check    curl -H 'X-AUTH-TOKEN: ${sandbox.token}' ${sandbox.url}/api/v6/whoim.json`,
+	);
 	console.log('Ctrl+C to stop.');
 
 	let stopping = false;

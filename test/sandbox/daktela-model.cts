@@ -104,7 +104,17 @@ export interface EntityDef {
 	defaults?: Record<string, unknown>;
 }
 
-export const ACTIVITY_TYPES = ['CALL', 'EMAIL', 'CHAT', 'SMS', 'FBM', 'IGDM', 'WAP', 'VBR', 'CUSTOM'];
+export const ACTIVITY_TYPES = [
+	'CALL',
+	'EMAIL',
+	'CHAT',
+	'SMS',
+	'FBM',
+	'IGDM',
+	'WAP',
+	'VBR',
+	'CUSTOM',
+];
 
 /** Activity `type` -> the endpoint whose record the activity embeds as `item`. */
 export const CHANNEL_BY_TYPE: Record<string, string> = {

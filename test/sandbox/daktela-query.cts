@@ -234,9 +234,7 @@ export function compileFilter<R>(node: FilterNode, resolve: Resolver<R>): Predic
 	if (node.kind === 'group') {
 		const parts = node.filters.map((child) => compileFilter(child, resolve));
 		if (parts.length === 0) return () => true;
-		return node.logic === 'and'
-			? (r) => parts.every((p) => p(r))
-			: (r) => parts.some((p) => p(r));
+		return node.logic === 'and' ? (r) => parts.every((p) => p(r)) : (r) => parts.some((p) => p(r));
 	}
 	return compileCondition(node, resolve);
 }

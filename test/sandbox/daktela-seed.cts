@@ -30,10 +30,35 @@ export interface SeedCounts {
 }
 
 const MALE_FIRST = ['Jan', 'Petr', 'Tomáš', 'Martin', 'Pavel', 'Jakub', 'Lukáš', 'Ondřej', 'Jiří'];
-const FEMALE_FIRST = ['Eva', 'Jana', 'Lucie', 'Kateřina', 'Tereza', 'Veronika', 'Markéta', 'Barbora'];
+const FEMALE_FIRST = [
+	'Eva',
+	'Jana',
+	'Lucie',
+	'Kateřina',
+	'Tereza',
+	'Veronika',
+	'Markéta',
+	'Barbora',
+];
 const MALE_LAST = ['Novák', 'Svoboda', 'Dvořák', 'Černý', 'Procházka', 'Kučera', 'Veselý', 'Horák'];
-const FEMALE_LAST = ['Nováková', 'Svobodová', 'Dvořáková', 'Černá', 'Procházková', 'Kučerová', 'Veselá'];
-const COMPANY_WORDS = ['Stavby', 'Logistika', 'Software', 'Energie', 'Consulting', 'Potraviny', 'Textil'];
+const FEMALE_LAST = [
+	'Nováková',
+	'Svobodová',
+	'Dvořáková',
+	'Černá',
+	'Procházková',
+	'Kučerová',
+	'Veselá',
+];
+const COMPANY_WORDS = [
+	'Stavby',
+	'Logistika',
+	'Software',
+	'Energie',
+	'Consulting',
+	'Potraviny',
+	'Textil',
+];
 const COMPANY_FORMS = ['s.r.o.', 'a.s.', 'k.s.', 'v.o.s.'];
 const AGENTS = ['agent_novak', 'agent_svobodova', 'agent_dvorak'];
 const DAY = 86_400_000;
@@ -133,8 +158,11 @@ export function seedStore(
 		const firstname = g.pick(female ? FEMALE_FIRST : MALE_FIRST);
 		const lastname = g.pick(female ? FEMALE_LAST : MALE_LAST);
 		const serial = contacts.rows.size + 1;
-		const emails = g.chance(0.9) ? [`${ascii(firstname)}.${ascii(lastname)}.${serial}@example.cz`] : [];
-		if (emails.length > 0 && g.chance(0.1)) emails.push(`${ascii(lastname)}${serial}@mail.example.com`);
+		const emails = g.chance(0.9)
+			? [`${ascii(firstname)}.${ascii(lastname)}.${serial}@example.cz`]
+			: [];
+		if (emails.length > 0 && g.chance(0.1))
+			emails.push(`${ascii(lastname)}${serial}@mail.example.com`);
 		const created = now - g.int(0, 60) * DAY - g.int(0, DAY - 1);
 		const edited = created + g.int(0, Math.max(0, now - created));
 		store.insert('contacts', {
@@ -242,7 +270,8 @@ export function seedStore(
 					...base,
 					name: g.name(prefix, (n) => table.rows.has(n)),
 					title: `${type} conversation`,
-					sender: type === 'SMS' || type === 'WAP' ? phone : `${type.toLowerCase()}-${g.digits(10)}`,
+					sender:
+						type === 'SMS' || type === 'WAP' ? phone : `${type.toLowerCase()}-${g.digits(10)}`,
 					direction: inbound ? 'IN' : 'OUT',
 					state: action === 'CLOSE' ? 'CLOSE' : 'OPEN',
 					wait_time: wait,

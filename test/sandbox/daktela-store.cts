@@ -169,6 +169,8 @@ export class DaktelaStore {
 
 	private uniq = 0;
 
+	private readonly offsets = new Map<number, number>();
+
 	constructor(private readonly clock: StoreClock) {
 		this.reset();
 	}
@@ -184,8 +186,20 @@ export class DaktelaStore {
 		this.seedReferenceData();
 	}
 
+	/** `YYYY-MM-DD HH:MM:SS` in the instance zone. Offsets are cached per quarter hour (seeding is hot). */
 	formatTime(ms: number): string {
-		return DateTime.fromMillis(ms, { zone: this.clock.timeZone }).toFormat('yyyy-MM-dd HH:mm:ss');
+		const slot = Math.floor(ms / 900_000);
+		let offset = this.offsets.get(slot);
+		if (offset === undefined) {
+			if (this.offsets.size > 50_000) this.offsets.clear();
+			offset = DateTime.fromMillis(slot * 900_000, { zone: this.clock.timeZone }).offset;
+			this.offsets.set(slot, offset);
+		}
+		const d = new Date(ms + offset * 60_000);
+		const p = (n: number) => (n < 10 ? `0${n}` : String(n));
+		return `${d.getUTCFullYear()}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())} ${p(
+			d.getUTCHours(),
+		)}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}`;
 	}
 
 	nowMs(): number {
@@ -318,7 +332,9 @@ export class DaktelaStore {
 		if (q !== '') {
 			const paths = def.search.map((f) => f.split('.'));
 			rows = rows.filter((row) =>
-				paths.some((p) => scalarsOf(resolve(row, p)).some((v) => String(v).toLowerCase().includes(q))),
+				paths.some((p) =>
+					scalarsOf(resolve(row, p)).some((v) => String(v).toLowerCase().includes(q)),
+				),
 			);
 		}
 		const total = rows.length;
@@ -351,7 +367,8 @@ export class DaktelaStore {
 			}
 		} else {
 			const index = table.index(pin.field.split('.'));
-			for (const value of pin.values) for (const row of index.byValue.get(value) ?? []) found.add(row);
+			for (const value of pin.values)
+				for (const row of index.byValue.get(value) ?? []) found.add(row);
 			for (const row of index.others) found.add(row);
 		}
 		if (found.size > table.rows.size / 2) return Array.from(table.rows.values());
@@ -419,7 +436,10 @@ export class DaktelaStore {
 				}
 				case 'list':
 					if (raw === null) rec[field] = [];
-					else if (Array.isArray(raw) && raw.every((v) => typeof v === 'string' || typeof v === 'number')) {
+					else if (
+						Array.isArray(raw) &&
+						raw.every((v) => typeof v === 'string' || typeof v === 'number')
+					) {
 						rec[field] = raw.map(String);
 					} else form[field] = m.invalid;
 					break;
@@ -430,7 +450,13 @@ export class DaktelaStore {
 		}
 	}
 
-	private mergeCustomFields(def: EntityDef, rec: Dict, raw: unknown, m: Messages, form: Dict): void {
+	private mergeCustomFields(
+		def: EntityDef,
+		rec: Dict,
+		raw: unknown,
+		m: Messages,
+		form: Dict,
+	): void {
 		if (raw === null || raw === undefined || (Array.isArray(raw) && raw.length === 0)) return;
 		if (!isDict(raw)) {
 			form.customFields = m.invalid;
@@ -453,7 +479,8 @@ export class DaktelaStore {
 			for (const element of value) {
 				if (element === null || element === undefined) continue;
 				if (typeof element === 'string') list.push(element);
-				else if (typeof element === 'number' || typeof element === 'boolean') list.push(String(element));
+				else if (typeof element === 'number' || typeof element === 'boolean')
+					list.push(String(element));
 				else bad = true;
 			}
 			if (bad) {
@@ -486,13 +513,24 @@ export class DaktelaStore {
 		}
 		for (const [field, max] of Object.entries(def.maxLength ?? {})) {
 			const v = rec[field];
-			if (written(field) && !(field in form) && typeof v === 'string' && Array.from(v).length > max) {
+			if (
+				written(field) &&
+				!(field in form) &&
+				typeof v === 'string' &&
+				Array.from(v).length > max
+			) {
 				form[field] = m.maxLength(max);
 			}
 		}
 		for (const [field, values] of Object.entries(def.enums ?? {})) {
 			const v = rec[field];
-			if (written(field) && !(field in form) && v !== null && v !== undefined && !values.includes(String(v))) {
+			if (
+				written(field) &&
+				!(field in form) &&
+				v !== null &&
+				v !== undefined &&
+				!values.includes(String(v))
+			) {
 				form[field] = m.invalid;
 			}
 		}
@@ -539,7 +577,8 @@ export class DaktelaStore {
 
 		if (endpoint === 'activities') {
 			const type = rec.type;
-			if (typeof type === 'string' && form.type === m.invalid) primary.push(m.badActivityType(type));
+			if (typeof type === 'string' && form.type === m.invalid)
+				primary.push(m.badActivityType(type));
 			rec.item = null;
 			rec.created_by = TOKEN_USER;
 			rec.time = now;
@@ -607,7 +646,8 @@ export class DaktelaStore {
 		}
 		if (endpoint === 'accounts') {
 			let linked = 0;
-			for (const row of this.mustTable('contacts').rows.values()) if (row.rec.account === name) linked++;
+			for (const row of this.mustTable('contacts').rows.values())
+				if (row.rec.account === name) linked++;
 			if (linked > 0) {
 				return {
 					ok: false,
@@ -642,7 +682,8 @@ export class DaktelaStore {
 			else rec[field] = clone(value);
 		}
 		const rawKey = rec[def.key];
-		const key = rawKey === null || rawKey === undefined || rawKey === '' ? this.newName(def) : String(rawKey);
+		const key =
+			rawKey === null || rawKey === undefined || rawKey === '' ? this.newName(def) : String(rawKey);
 		rec[def.key] = key;
 		const existing = table.rows.get(key);
 		const now = this.nowString();
@@ -650,7 +691,8 @@ export class DaktelaStore {
 			rec.created = record.created ?? existing?.rec.created ?? now;
 			rec.edited = record.edited ?? now;
 		}
-		if (def.fields.includes('time') && (rec.time === null || rec.time === undefined)) rec.time = now;
+		if (def.fields.includes('time') && (rec.time === null || rec.time === undefined))
+			rec.time = now;
 		if (existing) {
 			table.replace(existing, rec);
 			return this.render(def, rec, existing.hash);
@@ -708,7 +750,15 @@ export class DaktelaStore {
 			['3008', 'Outbound sales', 'out', 'out'],
 		];
 		for (const [name, title, type, direction] of queues) {
-			this.insert('queues', { name, title, alias: '', type, direction, description: '', deactivated: false });
+			this.insert('queues', {
+				name,
+				title,
+				alias: '',
+				type,
+				direction,
+				description: '',
+				deactivated: false,
+			});
 		}
 	}
 }

@@ -261,7 +261,10 @@ export async function startDaktelaSandbox(
 			if (route.name !== undefined) return fail(404, ['Not found']);
 			if (method !== 'GET') return methodNotAllowed('GET');
 			// The real gotcha: no (or a wrong) token is still a 200, with user null.
-			return { status: 200, body: envelope([], { user: authorized ? whoimUser() : null, version: SANDBOX_VERSION }) };
+			return {
+				status: 200,
+				body: envelope([], { user: authorized ? whoimUser() : null, version: SANDBOX_VERSION }),
+			};
 		}
 		if (!authorized) return fail(401, ['Unauthorized: missing or invalid access token']);
 
@@ -354,7 +357,10 @@ export async function startDaktelaSandbox(
 		let outcome: Outcome;
 		if (fault === '429') {
 			const seconds = Math.max(0, Math.floor(faults?.retryAfterSeconds ?? 1));
-			outcome = { ...fail(429, ['Too Many Requests']), headers: { 'Retry-After': String(seconds) } };
+			outcome = {
+				...fail(429, ['Too Many Requests']),
+				headers: { 'Retry-After': String(seconds) },
+			};
 		} else if (fault === '500') {
 			outcome = fail(500, ['Internal Server Error']);
 		} else {
