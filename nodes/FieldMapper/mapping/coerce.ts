@@ -12,7 +12,7 @@ import type { CoercionType } from './types';
 import type { ValueFn } from './transformers';
 
 const describe = (value: unknown) =>
-	typeof value === 'string' ? `"${value}"` : JSON.stringify(value) ?? String(value);
+	typeof value === 'string' ? `"${value}"` : (JSON.stringify(value) ?? String(value));
 
 const TRUE_WORDS = new Set(['true', 'yes', 'on', '1', 'y']);
 const FALSE_WORDS = new Set(['false', 'no', 'off', '0', 'n', '']);
@@ -23,9 +23,10 @@ function toNumber(value: unknown): number {
 	if (typeof value === 'string') {
 		const text = value.trim();
 		// Decimal comma only when it is the sole separator ("12,5"), never thousands ("1,200").
-		const normalised = /^[+-]?\d+,\d+$/.test(text) && !/^[+-]?\d{1,3},\d{3}$/.test(text)
-			? text.replace(',', '.')
-			: text;
+		const normalised =
+			/^[+-]?\d+,\d+$/.test(text) && !/^[+-]?\d{1,3},\d{3}$/.test(text)
+				? text.replace(',', '.')
+				: text;
 		if (normalised !== '' && /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(normalised)) {
 			return Number(normalised);
 		}

@@ -20,7 +20,14 @@ import { DateTime } from 'luxon';
 import { coerceFn } from './coerce';
 import { FieldMappingError, ValueError } from './errors';
 import { multiValueFn, inverseMultiValue } from './multiValue';
-import { compileGetter, compileSetter, deletePath, getPath, type Getter, type Setter } from './paths';
+import {
+	compileGetter,
+	compileSetter,
+	deletePath,
+	getPath,
+	type Getter,
+	type Setter,
+} from './paths';
 import { isPhpArray, isPlainObject, phpString, phpValues } from './php';
 import { compileTemplate } from './template';
 import { TRANSFORMERS, type TransformerContext, type ValueFn } from './transformers';
@@ -68,6 +75,15 @@ export interface PreviewRow {
 	value: unknown;
 }
 
+export interface ExpressionEntry {
+	/** Entry index: where the value goes in `expressionValues`. */
+	index: number;
+	expression: string;
+	/** The field it writes, and the entry's line, to name them when the expression fails. */
+	target: string;
+	line?: number;
+}
+
 export interface CompiledMapping {
 	readonly spec: MappingSpec;
 	readonly direction: Direction;
@@ -76,9 +92,12 @@ export interface CompiledMapping {
 	/** Load warnings plus compile warnings (skipped entries, phone numbers without a country). */
 	readonly warnings: MappingIssue[];
 	/** `expression:` entries; the caller evaluates them per item and passes values by entry index. */
-	readonly expressions: ReadonlyArray<{ index: number; expression: string }>;
+	readonly expressions: ReadonlyArray<ExpressionEntry>;
 	map(record: unknown, expressionValues?: readonly unknown[]): MapResult;
-	preview(record: unknown, expressionValues?: readonly unknown[]): { result: MapResult; rows: PreviewRow[] };
+	preview(
+		record: unknown,
+		expressionValues?: readonly unknown[],
+	): { result: MapResult; rows: PreviewRow[] };
 }
 
 interface RunState {
@@ -95,7 +114,12 @@ interface Deferred {
 }
 
 type Read = (record: unknown, expressionValues: readonly unknown[] | undefined) => unknown;
-type Run = (record: unknown, ext: readonly unknown[] | undefined, out: Record<string, unknown>, state: RunState) => void;
+type Run = (
+	record: unknown,
+	ext: readonly unknown[] | undefined,
+	out: Record<string, unknown>,
+	state: RunState,
+) => void;
 
 interface Step {
 	/** Entry to blame when this step fails (for append groups: updated while running). */
@@ -149,7 +173,9 @@ function appendValue(existing: unknown, value: unknown): unknown[] {
 }
 
 function cloneStatic(value: unknown): unknown {
-	return value !== null && typeof value === 'object' ? (JSON.parse(JSON.stringify(value)) as unknown) : value;
+	return value !== null && typeof value === 'object'
+		? (JSON.parse(JSON.stringify(value)) as unknown)
+		: value;
 }
 
 function describeSource(entry: EntrySpec, readPath: string): string {
@@ -195,7 +221,9 @@ export function compileMapping(spec: MappingSpec, options: CompileOptions): Comp
 
 	const transformer = (call: TransformerCall, entry: EntrySpec): ValueFn => {
 		const def = TRANSFORMERS[call.name];
-		for (const message of def.warnings?.(call.params as never, ctx) ?? []) warn(entry, message);
+		if (!inverted) {
+			for (const message of def.warnings?.(call.params as never, ctx) ?? []) warn(entry, message);
+		}
 		return def.create(call.params as never, ctx);
 	};
 	const invertChain = (entry: EntrySpec): TransformerCall[] =>
@@ -213,7 +241,8 @@ export function compileMapping(spec: MappingSpec, options: CompileOptions): Comp
 			: direction === 'toDaktela'
 				? entry.crmField
 				: entry.ccField;
-	const writePathOf = (entry: EntrySpec) => (direction === 'toDaktela' ? entry.ccField : entry.crmField);
+	const writePathOf = (entry: EntrySpec) =>
+		direction === 'toDaktela' ? entry.ccField : entry.crmField;
 
 	const readerOf = (entry: EntrySpec, readPath: string): Read => {
 		switch (entry.source.kind) {
@@ -249,7 +278,10 @@ export function compileMapping(spec: MappingSpec, options: CompileOptions): Comp
 			continue;
 		}
 		if (writePathOf(entry) === '') {
-			warn(entry, `skipped: the entry has no crm_field, so it writes nothing when mapping to the CRM`);
+			warn(
+				entry,
+				`skipped: the entry has no crm_field, so it writes nothing when mapping to the CRM`,
+			);
 			continue;
 		}
 		active.push(entry);
@@ -281,7 +313,14 @@ export function compileMapping(spec: MappingSpec, options: CompileOptions): Comp
 	};
 
 	/** One entry, set or append; `pre` runs before the relation step, `post` after it. */
-	const addStep = (entry: EntrySpec, pre: ValueFn[], emit: boolean, post: ValueFn[], coerce: ValueFn | undefined, deferredMv: ValueFn | undefined) => {
+	const addStep = (
+		entry: EntrySpec,
+		pre: ValueFn[],
+		emit: boolean,
+		post: ValueFn[],
+		coerce: ValueFn | undefined,
+		deferredMv: ValueFn | undefined,
+	) => {
 		const readPath = readPathOf(entry);
 		const target = writePathOf(entry);
 		targets.add(target);
@@ -322,7 +361,13 @@ export function compileMapping(spec: MappingSpec, options: CompileOptions): Comp
 				set(out, v);
 			};
 		}
-		steps.push({ entries: [entry], targets: [target], source: describeSource(entry, readPath), read, run });
+		steps.push({
+			entries: [entry],
+			targets: [target],
+			source: describeSource(entry, readPath),
+			read,
+			run,
+		});
 	};
 
 	if (!inverted) {
@@ -332,12 +377,26 @@ export function compileMapping(spec: MappingSpec, options: CompileOptions): Comp
 			const coerce = entry.type ? coerceFn(entry.type, zone) : undefined;
 			if (direction === 'toDaktela') {
 				const post = [!entry.append && mv, !entry.append && coerce].filter(Boolean) as ValueFn[];
-				addStep(entry, chain, true, post, entry.append ? coerce : undefined, entry.append ? mv : undefined);
+				addStep(
+					entry,
+					chain,
+					true,
+					post,
+					entry.append ? coerce : undefined,
+					entry.append ? mv : undefined,
+				);
 			} else {
 				const reduce = entry.relation ? relationReducer(entry.relation) : undefined;
 				const pre = [reduce, ...chain].filter(Boolean) as ValueFn[];
 				const post = [!entry.append && mv, !entry.append && coerce].filter(Boolean) as ValueFn[];
-				addStep(entry, pre, false, post, entry.append ? coerce : undefined, entry.append ? mv : undefined);
+				addStep(
+					entry,
+					pre,
+					false,
+					post,
+					entry.append ? coerce : undefined,
+					entry.append ? mv : undefined,
+				);
 			}
 		}
 	} else {
@@ -351,11 +410,19 @@ export function compileMapping(spec: MappingSpec, options: CompileOptions): Comp
 		const done = new Set<string>();
 		for (const entry of active) {
 			const undo = invertChain(entry).map((call) => transformer(call, entry));
-			const reduce = direction === 'toCrm' && entry.relation ? relationReducer(entry.relation) : undefined;
+			const reduce =
+				direction === 'toCrm' && entry.relation ? relationReducer(entry.relation) : undefined;
 			if (!entry.append) {
 				const mv = entry.multiValue ? multiValueFn(inverseMultiValue(entry.multiValue)) : undefined;
 				const pre = [reduce, mv, ...undo].filter(Boolean) as ValueFn[];
-				addStep({ ...entry, append: false }, pre, direction === 'toDaktela', [], undefined, undefined);
+				addStep(
+					{ ...entry, append: false },
+					pre,
+					direction === 'toDaktela',
+					[],
+					undefined,
+					undefined,
+				);
 				continue;
 			}
 			const key = readPathOf(entry);
@@ -371,7 +438,8 @@ export function compileMapping(spec: MappingSpec, options: CompileOptions): Comp
 			? inverseMultiValue(withMv.multiValue)
 			: undefined;
 		const splitFn = mvSpec ? multiValueFn(mvSpec) : undefined;
-		const joinBack = withMv?.multiValue?.strategy === 'join' ? withMv.multiValue.separator : undefined;
+		const joinBack =
+			withMv?.multiValue?.strategy === 'join' ? withMv.multiValue.separator : undefined;
 		const get = compileGetter(readPath);
 		const members = group.map((entry) => {
 			const target = writePathOf(entry);
@@ -386,7 +454,8 @@ export function compileMapping(spec: MappingSpec, options: CompileOptions): Comp
 				entry,
 				set: compileSetter(target),
 				undo,
-				relate: direction === 'toDaktela' && entry.relation ? emitRelation(entry, target) : undefined,
+				relate:
+					direction === 'toDaktela' && entry.relation ? emitRelation(entry, target) : undefined,
 				reason: missingReason(entry, readPath),
 			};
 		});
@@ -439,6 +508,7 @@ export function compileMapping(spec: MappingSpec, options: CompileOptions): Comp
 		const out: Record<string, unknown> = {};
 		const state: RunState = { relations: undefined, deferred: undefined };
 		let i = 0;
+		let failure: unknown;
 		try {
 			for (; i < steps.length; i++) steps[i].run(record, ext, out, state);
 			if (state.deferred) {
@@ -447,20 +517,17 @@ export function compileMapping(spec: MappingSpec, options: CompileOptions): Comp
 					let v = d.getter(out);
 					if (d.multiValue && v !== null && v !== undefined) v = d.multiValue(v);
 					if (d.coerce) v = d.coerce(v);
-					if (d.required && isEmpty(v)) throw new ValueError(`required value is missing (all appended values are empty)`);
+					if (d.required && isEmpty(v)) {
+						throw new ValueError('required value is missing (all appended values are empty)');
+					}
 					d.setter(out, v);
 				}
 			}
 		} catch (error) {
-			const step = steps[Math.max(0, i)];
-			const entry = (step?.entries[0] ?? spec.entries[0]) as EntrySpec;
-			const target = writePathOf(entry) || (step?.targets[0] ?? '');
-			const reason =
-				error instanceof ValueError
-					? error.message
-					: `unexpected error: ${(error as Error)?.message ?? String(error)}`;
-			throw new FieldMappingError(target, entry.index, entry.pos?.line, reason);
+			failure = error;
 		}
+		// Thrown outside the catch: the node turns it into a NodeOperationError for this item.
+		if (failure !== undefined) throw fieldError(failure, steps[Math.max(0, i)]);
 		if (omitEmpty) {
 			for (const t of targetGetters) if (isEmpty(t.get(out))) deletePath(out, t.path);
 		}
@@ -470,9 +537,24 @@ export function compileMapping(spec: MappingSpec, options: CompileOptions): Comp
 		return result;
 	};
 
+	function fieldError(error: unknown, step: Step | undefined): FieldMappingError {
+		const entry = step?.entries[0] ?? spec.entries[0];
+		const target = writePathOf(entry) || (step?.targets[0] ?? '');
+		const reason =
+			error instanceof ValueError
+				? error.message
+				: `unexpected error: ${(error as Error)?.message ?? String(error)}`;
+		return new FieldMappingError(target, entry.index, entry.pos?.line, reason);
+	}
+
 	const expressions = active
 		.filter((e) => e.source.kind === 'expression')
-		.map((e) => ({ index: e.index, expression: (e.source as { expression: string }).expression }));
+		.map((e) => ({
+			index: e.index,
+			expression: (e.source as { expression: string }).expression,
+			target: writePathOf(e),
+			line: e.pos?.line,
+		}));
 
 	return {
 		spec,

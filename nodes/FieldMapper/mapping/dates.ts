@@ -44,7 +44,8 @@ function zoneAbbreviation(dt: DateTime): string {
 	if (dt.zone.type !== 'iana') return dt.offset === 0 ? 'UTC' : offsetString(dt.offset, true);
 	for (const locale of ['en-US', 'en-GB']) {
 		const name = dt.setLocale(locale).offsetNameShort ?? '';
-		if (name && !/^GMT[+-]/.test(name)) return name === 'GMT' && dt.zoneName === 'UTC' ? 'UTC' : name;
+		if (name && !/^GMT[+-]/.test(name))
+			return name === 'GMT' && dt.zoneName === 'UTC' ? 'UTC' : name;
 	}
 	return offsetString(dt.offset, true);
 }
@@ -266,7 +267,9 @@ export function createFromFormat(
 			case 'D':
 			case 'l': {
 				const word = readWord().toLowerCase();
-				if (!DAY_NAMES.some((n) => n.toLowerCase() === word || n.slice(0, 3).toLowerCase() === word))
+				if (
+					!DAY_NAMES.some((n) => n.toLowerCase() === word || n.slice(0, 3).toLowerCase() === word)
+				)
 					return undefined;
 				break;
 			}
@@ -431,8 +434,7 @@ export function createFromFormat(
 		f.minute !== undefined ||
 		f.second !== undefined ||
 		f.millisecond !== undefined;
-	const anyField =
-		anyTime || f.year !== undefined || f.month !== undefined || f.day !== undefined;
+	const anyField = anyTime || f.year !== undefined || f.month !== undefined || f.day !== undefined;
 	// timelib: unparsed date fields come from "now" (or the epoch after ! and |); once any time
 	// field is parsed, the other time fields are zero.
 	const year = f.year ?? (reset ? 1970 : localNow.year);
@@ -453,7 +455,8 @@ export function createFromFormat(
 	return dt.isValid ? dt : undefined;
 }
 
-const MONTH_WORD = '(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)';
+const MONTH_WORD =
+	'(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)';
 const TIME_PART = '(?:[ T,]+(\\d{1,2}):(\\d{2})(?::(\\d{2})(?:\\.(\\d+))?)?\\s*(am|pm)?)?';
 const ZONE_PART = '(?:\\s*(Z|[+-]\\d{2}(?::?\\d{2})?|[A-Z]{3,4}|[A-Za-z]+/[A-Za-z_/+-]+))?';
 
@@ -466,7 +469,10 @@ const TEXTUAL_DMY = new RegExp(
 	'i',
 );
 const NUMERIC_US = new RegExp(`^(\\d{1,2})/(\\d{1,2})/(\\d{4})${TIME_PART}${ZONE_PART}$`, 'i');
-const NUMERIC_EU = new RegExp(`^(\\d{1,2})[.-](\\d{1,2})[.-](\\d{4})${TIME_PART}${ZONE_PART}$`, 'i');
+const NUMERIC_EU = new RegExp(
+	`^(\\d{1,2})[.-](\\d{1,2})[.-](\\d{4})${TIME_PART}${ZONE_PART}$`,
+	'i',
+);
 
 function monthFromWord(word: string): number {
 	const w = word.toLowerCase().slice(0, 3);
@@ -517,7 +523,11 @@ export function parseAnyDate(
 	const unix = /^@(-?\d+(?:\.\d+)?)$/.exec(t);
 	if (unix) return DateTime.fromSeconds(Number(unix[1]), { zone: 'UTC', locale: 'en-US' });
 
-	if (/^[+-]?\d{4,6}-\d{2}(-\d{2})?([T ]\d{2}(:\d{2}(:\d{2}([.,]\d+)?)?)?)?\s*(Z|[+-]\d{2}(:?\d{2})?)?$/i.test(t)) {
+	if (
+		/^[+-]?\d{4,6}-\d{2}(-\d{2})?([T ]\d{2}(:\d{2}(:\d{2}([.,]\d+)?)?)?)?\s*(Z|[+-]\d{2}(:?\d{2})?)?$/i.test(
+			t,
+		)
+	) {
 		const iso = t.replace(' ', 'T').replace(/\s+(?=[Zz+-]\d*)/, '');
 		const dt = DateTime.fromISO(iso, { zone: defaultZone, setZone: true, locale: 'en-US' });
 		if (dt.isValid) return dt;

@@ -61,7 +61,10 @@ export class FieldMappingError extends Error {
 	readonly reason: string;
 
 	constructor(field: string, entry: number, line: number | undefined, reason: string) {
-		const where = line !== undefined ? `mapping entry ${entry + 1}, line ${line}` : `mapping entry ${entry + 1}`;
+		const where =
+			line !== undefined
+				? `mapping entry ${entry + 1}, line ${line}`
+				: `mapping entry ${entry + 1}`;
 		super(`Field "${field}" (${where}): ${reason}`);
 		this.name = 'FieldMappingError';
 		this.field = field;

@@ -21,17 +21,38 @@ export interface DaktelaField {
 }
 
 const ARRAY_FIELD = [{ name: 'wrap_array' }];
-const PHONE_FIELD = [{ name: 'phone_normalize', params: { format: 'e164' } }, { name: 'wrap_array' }];
+const PHONE_FIELD = [
+	{ name: 'phone_normalize', params: { format: 'e164' } },
+	{ name: 'wrap_array' },
+];
 
 const COMMON_CUSTOM: DaktelaField[] = [
-	{ id: 'customFields.email', displayName: 'Email (custom field)', type: 'string', canMatch: true, write: ARRAY_FIELD },
-	{ id: 'customFields.number', displayName: 'Phone Number (custom field)', type: 'string', canMatch: true, write: PHONE_FIELD },
+	{
+		id: 'customFields.email',
+		displayName: 'Email (custom field)',
+		type: 'string',
+		canMatch: true,
+		write: ARRAY_FIELD,
+	},
+	{
+		id: 'customFields.number',
+		displayName: 'Phone Number (custom field)',
+		type: 'string',
+		canMatch: true,
+		write: PHONE_FIELD,
+	},
 ];
 
 export const DAKTELA_FIELDS: Record<Entity, DaktelaField[]> = {
 	contact: [
 		{ id: 'name', displayName: 'Name (unique ID)', type: 'string', canMatch: true },
-		{ id: 'title', displayName: 'Title (display name)', type: 'string', required: true, canMatch: true },
+		{
+			id: 'title',
+			displayName: 'Title (display name)',
+			type: 'string',
+			required: true,
+			canMatch: true,
+		},
 		{ id: 'firstname', displayName: 'First Name', type: 'string' },
 		{ id: 'lastname', displayName: 'Last Name', type: 'string', required: true },
 		{ id: 'database', displayName: 'CRM Database', type: 'string', required: true },
@@ -45,7 +66,13 @@ export const DAKTELA_FIELDS: Record<Entity, DaktelaField[]> = {
 	],
 	account: [
 		{ id: 'name', displayName: 'Name (unique ID)', type: 'string', canMatch: true },
-		{ id: 'title', displayName: 'Title (display name)', type: 'string', required: true, canMatch: true },
+		{
+			id: 'title',
+			displayName: 'Title (display name)',
+			type: 'string',
+			required: true,
+			canMatch: true,
+		},
 		{ id: 'database', displayName: 'CRM Database', type: 'string', required: true },
 		{ id: 'sla', displayName: 'SLA (name)', type: 'string' },
 		{ id: 'user', displayName: 'Owner (user login)', type: 'string' },
@@ -61,9 +88,28 @@ export const DAKTELA_FIELDS: Record<Entity, DaktelaField[]> = {
 			id: 'type',
 			displayName: 'Type',
 			type: 'options',
-			options: ['', 'CALL', 'EMAIL', 'CHAT', 'SMS', 'FBM', 'IGDM', 'WAP', 'VBR', 'CUSTOM', 'FBCOMMENT', 'IGCOMMENT', 'COMMENT'],
+			options: [
+				'',
+				'CALL',
+				'EMAIL',
+				'CHAT',
+				'SMS',
+				'FBM',
+				'IGDM',
+				'WAP',
+				'VBR',
+				'CUSTOM',
+				'FBCOMMENT',
+				'IGCOMMENT',
+				'COMMENT',
+			],
 		},
-		{ id: 'action', displayName: 'Action', type: 'options', options: ['', 'WAIT', 'OPEN', 'POSTPONE', 'CLOSE'] },
+		{
+			id: 'action',
+			displayName: 'Action',
+			type: 'options',
+			options: ['', 'WAIT', 'OPEN', 'POSTPONE', 'CLOSE'],
+		},
 		{ id: 'ticket', displayName: 'Ticket', type: 'string' },
 		{ id: 'important', displayName: 'Important', type: 'boolean' },
 		{ id: 'queue', displayName: 'Queue (name)', type: 'string' },
@@ -89,7 +135,21 @@ export const DAKTELA_FIELDS: Record<Entity, DaktelaField[]> = {
 };
 
 /** Sub-fields of relation objects Daktela returns ({name, title, ...}), readable with dot paths. */
-const RELATION_FIELDS = new Set(['account', 'user', 'contact', 'queue', 'sla', 'ticket', 'record', 'item', 'created_by', 'survey', 'statuses', 'options', '_sys']);
+const RELATION_FIELDS = new Set([
+	'account',
+	'user',
+	'contact',
+	'queue',
+	'sla',
+	'ticket',
+	'record',
+	'item',
+	'created_by',
+	'survey',
+	'statuses',
+	'options',
+	'_sys',
+]);
 
 /** Fields the SDK's Daktela adapter flattens for activities, and their dot paths here. */
 export const SDK_FLATTENED: Record<string, string> = {

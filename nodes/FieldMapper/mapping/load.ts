@@ -91,9 +91,7 @@ class Locator {
 				const wanted = String(segment);
 				const pair =
 					node.items.find((p) => isScalar(p.key) && String(p.key.value) === wanted) ??
-					node.items.find(
-						(p) => isScalar(p.key) && String(p.key.value) === KEY_ALIASES[wanted],
-					);
+					node.items.find((p) => isScalar(p.key) && String(p.key.value) === KEY_ALIASES[wanted]);
 				if (!pair) break;
 				const key = pair.key as ParsedNode;
 				const value = pair.value as ParsedNode | null;
@@ -136,7 +134,10 @@ function allowedKeys(path: readonly PathSegment[], rawEntries: unknown[]): reado
 	if (path.length === 0) return TOP_KEYS;
 	if (path[0] === 'mappings' && path.length === 2) return ENTRY_KEYS;
 	const last = path[path.length - 1];
-	if (typeof last === 'number' && (path[2] === 'transformers' || path[2] === 'reverse_transformers'))
+	if (
+		typeof last === 'number' &&
+		(path[2] === 'transformers' || path[2] === 'reverse_transformers')
+	)
 		return TRANSFORMER_KEYS;
 	if (last === 'multi_value') return MULTI_VALUE_KEYS;
 	if (last === 'relation') return RELATION_KEYS;
@@ -216,10 +217,21 @@ class IssueCollector {
 			case 'invalid_type': {
 				if (issue.received === 'undefined') {
 					this.add('error', path, `${name} is required`, { at: 'key' });
-				} else if (typeof last === 'number' && (path.includes('transformers') || path.includes('reverse_transformers'))) {
-					this.add('error', path, `a transformer must be a name or {name, params}, got ${describeType(issue.received)}`);
+				} else if (
+					typeof last === 'number' &&
+					(path.includes('transformers') || path.includes('reverse_transformers'))
+				) {
+					this.add(
+						'error',
+						path,
+						`a transformer must be a name or {name, params}, got ${describeType(issue.received)}`,
+					);
 				} else {
-					this.add('error', path, `${name} must be ${describeType(issue.expected)}, got ${describeType(issue.received)}`);
+					this.add(
+						'error',
+						path,
+						`${name} must be ${describeType(issue.expected)}, got ${describeType(issue.received)}`,
+					);
 				}
 				return;
 			}
@@ -237,7 +249,11 @@ class IssueCollector {
 			}
 			case 'too_small': {
 				if (issue.type === 'array') {
-					this.add('error', path, last === 'mappings' ? 'mappings needs at least one entry' : `${name} must not be empty`);
+					this.add(
+						'error',
+						path,
+						last === 'mappings' ? 'mappings needs at least one entry' : `${name} must not be empty`,
+					);
 				} else {
 					this.add('error', path, `${name} must not be empty`);
 				}
@@ -283,7 +299,10 @@ function resolveVariables(
 	});
 }
 
-function writtenForOf(direction: string | undefined, entity: string): { writtenFor: WrittenFor; explicit: boolean } {
+function writtenForOf(
+	direction: string | undefined,
+	entity: string,
+): { writtenFor: WrittenFor; explicit: boolean } {
 	switch (direction) {
 		case 'crm_to_cc':
 		case 'to_daktela':
@@ -381,14 +400,18 @@ export function loadMapping(text: string, options: LoadOptions = {}): MappingSpe
 		raw = doc.toJS({ maxAliasCount: 100 });
 	} catch (error) {
 		syntax.add('error', [], `YAML: ${(error as Error).message}`);
-		throw new MappingValidationError(syntax.errors);
 	}
+	if (syntax.errors.length > 0) throw new MappingValidationError(syntax.errors);
 	if (raw === null || raw === undefined) {
 		syntax.add('error', [], 'the mapping is empty: expected entity, lookup_field and mappings');
 		throw new MappingValidationError(syntax.errors);
 	}
 	if (!isPlainObject(raw)) {
-		syntax.add('error', [], 'the mapping must be a YAML block with entity, lookup_field and mappings');
+		syntax.add(
+			'error',
+			[],
+			'the mapping must be a YAML block with entity, lookup_field and mappings',
+		);
 		throw new MappingValidationError(syntax.errors);
 	}
 
@@ -419,7 +442,11 @@ export function loadMapping(text: string, options: LoadOptions = {}): MappingSpe
 	rawEntries.forEach((rawEntry, index) => {
 		const path: PathSegment[] = ['mappings', index];
 		if (!isPlainObject(rawEntry)) {
-			issues.add('error', path, 'a mapping entry must be a key/value block with cc_field and crm_field (or value)');
+			issues.add(
+				'error',
+				path,
+				'a mapping entry must be a key/value block with cc_field and crm_field (or value)',
+			);
 			return;
 		}
 		const parsed = entrySchema.safeParse(rawEntry);
@@ -429,7 +456,9 @@ export function loadMapping(text: string, options: LoadOptions = {}): MappingSpe
 			for (const key of ['transformers', 'reverse_transformers'] as const) {
 				const chain = rawEntry[key];
 				if (!Array.isArray(chain)) continue;
-				const failed = new Set(parsed.error.issues.filter((i) => i.path[0] === key).map((i) => i.path[1]));
+				const failed = new Set(
+					parsed.error.issues.filter((i) => i.path[0] === key).map((i) => i.path[1]),
+				);
 				const usable = chain.map((c, i) => (failed.has(i) ? undefined : c));
 				normaliseChain(
 					usable.filter((c) => c !== undefined) as RawEntry['transformers'],
@@ -444,20 +473,31 @@ export function loadMapping(text: string, options: LoadOptions = {}): MappingSpe
 		const e = parsed.data;
 		if ((e.source !== undefined || e.target !== undefined) && !legacyWarned) {
 			legacyWarned = true;
-			issues.add('warning', path, 'legacy SDK keys source/target read as cc_field/crm_field', { at: 'key' });
+			issues.add('warning', path, 'legacy SDK keys source/target read as cc_field/crm_field', {
+				at: 'key',
+			});
 		}
 		if (e.source !== undefined && e.cc_field !== undefined) {
-			issues.add('error', [...path, 'source'], 'use either cc_field or source, not both', { at: 'key' });
+			issues.add('error', [...path, 'source'], 'use either cc_field or source, not both', {
+				at: 'key',
+			});
 		}
 		if (e.target !== undefined && e.crm_field !== undefined) {
-			issues.add('error', [...path, 'target'], 'use either crm_field or target, not both', { at: 'key' });
+			issues.add('error', [...path, 'target'], 'use either crm_field or target, not both', {
+				at: 'key',
+			});
 		}
 		const ccField = e.cc_field ?? e.source;
 		const crmField = e.crm_field ?? e.target ?? '';
 		if (ccField === undefined) {
-			issues.add('error', [...path, 'cc_field'], 'cc_field is required (the Daktela field, e.g. title or customFields.email)', {
-				at: 'key',
-			});
+			issues.add(
+				'error',
+				[...path, 'cc_field'],
+				'cc_field is required (the Daktela field, e.g. title or customFields.email)',
+				{
+					at: 'key',
+				},
+			);
 			return;
 		}
 		for (const [key, value] of [
@@ -475,22 +515,40 @@ export function loadMapping(text: string, options: LoadOptions = {}): MappingSpe
 			e.expression !== undefined && 'expression',
 		].filter(Boolean) as string[];
 		if (sources.length > 1) {
-			issues.add('error', [...path, sources[1]], `use only one of value, template and expression (found ${sources.join(' and ')})`, {
-				at: 'key',
-			});
+			issues.add(
+				'error',
+				[...path, sources[1]],
+				`use only one of value, template and expression (found ${sources.join(' and ')})`,
+				{
+					at: 'key',
+				},
+			);
 			return;
 		}
 		let source: EntrySource = { kind: 'field' };
 		if (hasValue) source = { kind: 'value', value: e.value ?? null };
 		else if (e.template !== undefined) {
-			for (const problem of checkTemplate(e.template)) issues.add('error', [...path, 'template'], problem);
+			for (const problem of checkTemplate(e.template))
+				issues.add('error', [...path, 'template'], problem);
 			source = { kind: 'template', template: e.template };
 		} else if (e.expression !== undefined) {
+			if (!/\{\{[\s\S]*\}\}/.test(e.expression)) {
+				issues.add(
+					'error',
+					[...path, 'expression'],
+					'an expression must contain {{ }}, e.g. "{{ $json.email.toLowerCase() }}"',
+				);
+			}
 			source = { kind: 'expression', expression: e.expression };
 		} else if (crmField === '') {
-			issues.add('error', [...path, 'crm_field'], 'crm_field is required (or give value, template or expression)', {
-				at: 'key',
-			});
+			issues.add(
+				'error',
+				[...path, 'crm_field'],
+				'crm_field is required (or give value, template or expression)',
+				{
+					at: 'key',
+				},
+			);
 			return;
 		}
 
@@ -513,9 +571,14 @@ export function loadMapping(text: string, options: LoadOptions = {}): MappingSpe
 			);
 		}
 		if (e.relation && !['account', 'contact'].includes(e.relation.entity)) {
-			issues.add('warning', [...path, 'relation', 'entity'], `the Daktela node resolves relations to account or contact, not "${e.relation.entity}"`, {
-				suggestion: suggest(e.relation.entity, ['account', 'contact']),
-			});
+			issues.add(
+				'warning',
+				[...path, 'relation', 'entity'],
+				`the Daktela node resolves relations to account or contact, not "${e.relation.entity}"`,
+				{
+					suggestion: suggest(e.relation.entity, ['account', 'contact']),
+				},
+			);
 		}
 
 		entries.push({
@@ -551,9 +614,17 @@ export function loadMapping(text: string, options: LoadOptions = {}): MappingSpe
 	});
 
 	if (lookupField && entries.length > 0 && !entries.some((e) => e.ccField === lookupField)) {
-		issues.add('warning', ['lookup_field'], `lookup_field "${lookupField}" is not the cc_field of any mapping entry, so the lookup value will be empty`, {
-			suggestion: suggest(lookupField, entries.map((e) => e.ccField)),
-		});
+		issues.add(
+			'warning',
+			['lookup_field'],
+			`lookup_field "${lookupField}" is not the cc_field of any mapping entry, so the lookup value will be empty`,
+			{
+				suggestion: suggest(
+					lookupField,
+					entries.map((e) => e.ccField),
+				),
+			},
+		);
 	}
 
 	const byPosition = (a: MappingIssue, b: MappingIssue) =>

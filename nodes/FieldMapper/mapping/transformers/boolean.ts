@@ -8,7 +8,8 @@ const TRUTHY = new Set(['1', 'true', 'yes', 'on']);
 export const boolean: TransformerDef<Record<string, never>> = {
 	name: 'boolean',
 	origin: 'sdk',
-	summary: 'no params; strings `true`/`yes`/`1`/`on` (any case) are true, other strings false; other values PHP truthiness',
+	summary:
+		'no params; strings `true`/`yes`/`1`/`on` (any case) are true, other strings false; other values PHP truthiness',
 	params: noParams,
 	create: () => (value) =>
 		typeof value === 'string' ? TRUTHY.has(value.toLowerCase()) : phpBool(value),

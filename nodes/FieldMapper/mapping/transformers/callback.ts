@@ -18,8 +18,20 @@ function toNumber(value: unknown): number {
 	return 0;
 }
 
-const str = (fn: (s: string) => string): ValueFn => (value) => fn(phpString(value));
-const PHP_TRIM = /^[ \t\n\r\0\x0B]+|[ \t\n\r\0\x0B]+$/g;
+const str =
+	(fn: (s: string) => string): ValueFn =>
+	(value) =>
+		fn(phpString(value));
+/** PHP trim()'s characters: space, \t, \n, \r, NUL and vertical tab. */
+const PHP_WHITESPACE = ' \t\n\r\0\u000b';
+const isPhpSpace = (ch: string) => PHP_WHITESPACE.includes(ch);
+function phpTrim(s: string, left: boolean, right: boolean): string {
+	let start = 0;
+	let end = s.length;
+	while (left && start < end && isPhpSpace(s[start])) start++;
+	while (right && end > start && isPhpSpace(s[end - 1])) end--;
+	return s.slice(start, end);
+}
 
 /**
  * The SDK's `callback` runs PHP closures registered in code, which a YAML file in n8n cannot
@@ -31,14 +43,16 @@ export const CALLBACKS: Record<string, ValueFn> = {
 	intval: (value) => Math.trunc(toNumber(value)) || 0,
 	floatval: (value) => toNumber(value),
 	boolval: (value) => phpBool(value),
-	trim: str((s) => s.replace(PHP_TRIM, '')),
-	ltrim: str((s) => s.replace(/^[ \t\n\r\0\x0B]+/, '')),
-	rtrim: str((s) => s.replace(/[ \t\n\r\0\x0B]+$/, '')),
+	trim: str((s) => phpTrim(s, true, true)),
+	ltrim: str((s) => phpTrim(s, true, false)),
+	rtrim: str((s) => phpTrim(s, false, true)),
 	strtolower: str((s) => s.toLowerCase()),
 	strtoupper: str((s) => s.toUpperCase()),
 	ucfirst: str((s) => s.charAt(0).toUpperCase() + s.slice(1)),
 	lcfirst: str((s) => s.charAt(0).toLowerCase() + s.slice(1)),
-	ucwords: str((s) => s.replace(/(^|[ \t\r\n\f\v])(\S)/g, (_m, a: string, b: string) => a + b.toUpperCase())),
+	ucwords: str((s) =>
+		s.replace(/(^|[ \t\r\n\f\v])(\S)/g, (_m, a: string, b: string) => a + b.toUpperCase()),
+	),
 	strip_tags: str((s) => s.replace(/<[^>]*>/g, '')),
 	json_encode: (value) => JSON.stringify(value ?? null),
 	json_decode: (value) => {

@@ -13,7 +13,8 @@ const splitParams = z
 export const join: TransformerDef<z.infer<typeof joinParams>> = {
 	name: 'join',
 	origin: 'sdk',
-	summary: '`separator` (default a space); drops null/empty elements, trims; strings unchanged, null -> ""',
+	summary:
+		'`separator` (default a space); drops null/empty elements, trims; strings unchanged, null -> ""',
 	params: joinParams,
 	create(p) {
 		const separator = p.separator ?? ' ';
@@ -37,7 +38,8 @@ export const join: TransformerDef<z.infer<typeof joinParams>> = {
 export const split: TransformerDef<z.infer<typeof splitParams>> = {
 	name: 'split',
 	origin: 'extra',
-	summary: '`separator` (default ","), `trim` (default true); string -> list without empty parts (inverse of join)',
+	summary:
+		'`separator` (default ","), `trim` (default true); string -> list without empty parts (inverse of join)',
 	params: splitParams,
 	create(p) {
 		const separator = p.separator === undefined || p.separator === '' ? ',' : p.separator;

@@ -1,4 +1,8 @@
-import { parsePhoneNumberFromString, isSupportedCountry, type CountryCode } from 'libphonenumber-js';
+import {
+	parsePhoneNumberFromString,
+	isSupportedCountry,
+	type CountryCode,
+} from 'libphonenumber-js';
 import { z } from 'zod';
 
 import { ValueError } from '../errors';

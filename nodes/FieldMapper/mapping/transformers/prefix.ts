@@ -29,7 +29,8 @@ export const prefix: TransformerDef<z.infer<typeof prefixParams>> = {
 export const stripPrefix: TransformerDef<z.infer<typeof stripParams>> = {
 	name: 'strip_prefix',
 	origin: 'sdk',
-	summary: '`value`: removed from the start; `strict: true` gives null when the value lacks the prefix',
+	summary:
+		'`value`: removed from the start; `strict: true` gives null when the value lacks the prefix',
 	params: stripParams,
 	create(p) {
 		const text = p.value ?? '';

@@ -9,7 +9,10 @@ type Params = z.infer<typeof params>;
 export function titleCase(value: string): string {
 	return value
 		.toLowerCase()
-		.replace(/(^|[^\p{L}\p{M}\p{N}'’])(\p{L})/gu, (_m, before: string, letter: string) => before + letter.toUpperCase());
+		.replace(
+			/(^|[^\p{L}\p{M}\p{N}'’])(\p{L})/gu,
+			(_m, before: string, letter: string) => before + letter.toUpperCase(),
+		);
 }
 
 /** SDK `string_case`: `case` lower (default) / upper / title; non-strings pass unchanged. */

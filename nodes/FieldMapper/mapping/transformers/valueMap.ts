@@ -24,7 +24,8 @@ type Params = z.infer<typeof params>;
 export const valueMap: TransformerDef<Params> = {
 	name: 'value_map',
 	origin: 'extra',
-	summary: '`map` (`{from: to}`), `fallback` (for unmapped values; without it they pass unchanged), `ignore_case`',
+	summary:
+		'`map` (`{from: to}`), `fallback` (for unmapped values; without it they pass unchanged), `ignore_case`',
 	params,
 	create(p) {
 		const ignoreCase = p.ignore_case ?? false;
@@ -32,7 +33,8 @@ export const valueMap: TransformerDef<Params> = {
 		const text = (v: unknown) => (typeof v === 'boolean' ? String(v) : phpString(v));
 		const key = (v: unknown) => (ignoreCase ? text(v).toLowerCase() : text(v));
 		const table = new Map<string, unknown>();
-		for (const [from, to] of Object.entries(p.map)) table.set(ignoreCase ? from.toLowerCase() : from, to);
+		for (const [from, to] of Object.entries(p.map))
+			table.set(ignoreCase ? from.toLowerCase() : from, to);
 		const hasFallback = Object.prototype.hasOwnProperty.call(p, 'fallback');
 		return eachValue((value) => {
 			// YAML turns `~:` and `null:` keys into ''.

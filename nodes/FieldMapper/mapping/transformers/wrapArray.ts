@@ -20,7 +20,8 @@ export const wrapArray: TransformerDef<Record<string, never>> = {
 export const unwrapArray: TransformerDef<Record<string, never>> = {
 	name: 'unwrap_array',
 	origin: 'extra',
-	summary: 'no params; first element of a list, `[]` -> null, scalars unchanged (inverse of wrap_array)',
+	summary:
+		'no params; first element of a list, `[]` -> null, scalars unchanged (inverse of wrap_array)',
 	params: noParams,
 	create: () => (value) => {
 		if (Array.isArray(value) || isPlainObject(value)) {

@@ -1,0 +1,278 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import { DEFAULT_MAPPINGS } from './mapping/defaults';
+import type { Entity } from './mapping/types';
+
+const ENTITY_LABELS: Record<Entity, string> = {
+	contact: 'Contact',
+	account: 'Account',
+	activity: 'Activity',
+};
+
+const DIRECTION_OPTIONS = [
+	{
+		name: 'To Daktela',
+		value: 'toDaktela',
+		description: 'Read CRM records (crm_field) and write Daktela records (cc_field)',
+	},
+	{
+		name: 'To CRM',
+		value: 'toCrm',
+		description: 'Read Daktela records (cc_field) and write CRM records (crm_field)',
+	},
+];
+
+function mappingParameter(entity: Entity): INodeProperties {
+	const defaultMapping = DEFAULT_MAPPINGS[entity];
+	return {
+		displayName: 'Mapping (YAML)',
+		name: 'mapping',
+		type: 'string',
+		typeOptions: { rows: 24 },
+		default: defaultMapping,
+		required: true,
+		displayOptions: { show: { mappingMode: ['yaml'], entity: [entity] } },
+		description:
+			'The field mapping in the Daktela CRM Sync SDK format: entity, lookup_field and a list of mappings (cc_field = Daktela field, crm_field = CRM field, optional transformers, multi_value, relation). SDK mapping files can be pasted unchanged.',
+		hint: `Pre-filled with a working ${ENTITY_LABELS[entity].toLowerCase()} mapping: rename the crm_field names to your CRM's. The mapping is checked before any item runs; errors name the line and column.`,
+	};
+}
+
+export const properties: INodeProperties[] = [
+	{
+		displayName: 'Entity',
+		name: 'entity',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{ name: 'Account', value: 'account', description: 'Companies (CRM -> Daktela by default)' },
+			{
+				name: 'Activity',
+				value: 'activity',
+				description: 'Calls, emails, chats (Daktela -> CRM by default)',
+			},
+			{ name: 'Contact', value: 'contact', description: 'People (CRM -> Daktela by default)' },
+		],
+		default: 'contact',
+		description:
+			'The Daktela record type the mapping is for; it picks the default mapping and direction',
+	},
+	{
+		displayName: 'Direction',
+		name: 'direction',
+		type: 'options',
+		noDataExpression: true,
+		options: DIRECTION_OPTIONS,
+		default: 'toDaktela',
+		displayOptions: { show: { entity: ['contact', 'account'] } },
+		description:
+			'Which way records flow. Contacts and accounts normally go to Daktela; the other way, the mapping is run in reverse.',
+	},
+	{
+		displayName: 'Direction',
+		name: 'direction',
+		type: 'options',
+		noDataExpression: true,
+		options: DIRECTION_OPTIONS,
+		default: 'toCrm',
+		displayOptions: { show: { entity: ['activity'] } },
+		description:
+			'Which way records flow. Activities normally go to the CRM; the other way, the mapping is run in reverse.',
+	},
+	{
+		displayName: 'Mapping Mode',
+		name: 'mappingMode',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{
+				name: 'YAML',
+				value: 'yaml',
+				description: 'Edit the mapping as YAML (the Daktela CRM Sync SDK format)',
+			},
+			{
+				name: 'Visual',
+				value: 'visual',
+				description:
+					'Pick a value for each Daktela field; gives the same result as the equivalent YAML',
+			},
+		],
+		default: 'yaml',
+		description: 'How the mapping is written',
+	},
+	mappingParameter('contact'),
+	mappingParameter('account'),
+	mappingParameter('activity'),
+	{
+		displayName: 'Fields',
+		name: 'fieldsToDaktela',
+		type: 'resourceMapper',
+		noDataExpression: true,
+		default: { mappingMode: 'defineBelow', value: null },
+		required: true,
+		typeOptions: {
+			loadOptionsDependsOn: ['entity', 'direction', 'customFields'],
+			resourceMapper: {
+				resourceMapperMethod: 'getDaktelaFields',
+				mode: 'upsert',
+				valuesLabel: 'Values to Send to Daktela',
+				fieldWords: { singular: 'field', plural: 'fields' },
+				addAllFields: false,
+				multiKeyMatch: false,
+				supportAutoMap: false,
+				matchingFieldsLabels: {
+					title: 'Lookup Field',
+					description: 'The Daktela field that finds an existing record (the upsert key)',
+					hint: 'Usually Name (unique ID), which holds the CRM ID with a prefix',
+				},
+			},
+		},
+		displayOptions: { show: { mappingMode: ['visual'], direction: ['toDaktela'] } },
+		description:
+			'For each Daktela field, where its value comes from: drag in a field of the input item, combine several in one expression (e.g. first and last name), or type a fixed value',
+	},
+	{
+		displayName: 'Fields',
+		name: 'fieldsToCrm',
+		type: 'resourceMapper',
+		noDataExpression: true,
+		default: { mappingMode: 'defineBelow', value: null },
+		required: true,
+		typeOptions: {
+			loadOptionsDependsOn: ['entity', 'direction', 'customFields'],
+			resourceMapper: {
+				resourceMapperMethod: 'getDaktelaFields',
+				mode: 'map',
+				valuesLabel: 'CRM Field for Each Daktela Field',
+				fieldWords: { singular: 'field', plural: 'fields' },
+				addAllFields: false,
+				supportAutoMap: false,
+			},
+		},
+		displayOptions: { show: { mappingMode: ['visual'], direction: ['toCrm'] } },
+		description:
+			'For each Daktela field, the name of the CRM field it goes to (dots for nested fields, e.g. contact_info.email)',
+	},
+	{
+		displayName: 'Custom Fields',
+		name: 'customFields',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. industry, tags',
+		displayOptions: { show: { mappingMode: ['visual'] } },
+		description:
+			'Keys of your Daktela custom fields (comma-separated) to offer in the field list under customFields',
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				displayName: 'Add Lookup Key To CRM Output',
+				name: 'lookupToCrm',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to add _lookup (the CRM field that lookup_field maps to, and its value) when mapping to the CRM. To Daktela it is always added.',
+			},
+			{
+				displayName: 'Default Phone Country',
+				name: 'defaultCountry',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. CZ',
+				description:
+					'Two-letter country code for phone numbers written without an international prefix. When set, phone_normalize gives real E.164 numbers (601 123 456 -> +420601123456) and rejects invalid ones.',
+			},
+			{
+				displayName: 'Empty Values',
+				name: 'emptyValues',
+				type: 'options',
+				options: [
+					{
+						name: 'Keep (Like the SDK)',
+						value: 'keep',
+						description: 'Write mapped fields even when they are empty (null, "" or [])',
+					},
+					{
+						name: 'Omit',
+						value: 'omit',
+						description: 'Leave empty fields out, so an update does not clear them',
+					},
+				],
+				default: 'keep',
+				description: 'What to do with fields whose mapped value is empty',
+			},
+			{
+				displayName: 'Export as YAML',
+				name: 'exportYaml',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to output one item with the mapping as YAML (in the field "mapping") instead of the mapped records, e.g. to move a visual mapping into the YAML editor',
+			},
+			{
+				displayName: 'Preview',
+				name: 'preview',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to add _preview to the first items: for each target field, its source, the source value and the mapped value',
+			},
+			{
+				displayName: 'Preview Items',
+				name: 'previewItems',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: 5,
+				displayOptions: { show: { preview: [true] } },
+				description: 'How many of the first items get a _preview',
+			},
+			{
+				displayName: 'Time Zone',
+				name: 'timeZone',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. Europe/Prague',
+				description:
+					"Time zone for dates without an offset in date_format (Daktela sends its instance's local time). Empty: the workflow's time zone.",
+			},
+			{
+				displayName: 'Variables',
+				name: 'variables',
+				type: 'fixedCollection',
+				typeOptions: { multipleValues: true },
+				default: {},
+				placeholder: 'Add Variable',
+				description:
+					'Values for ${NAME} placeholders in the mapping. SDK files read them from environment variables, which n8n nodes cannot do; use e.g. {{ $vars.CRM_INSTANCE }}.',
+				options: [
+					{
+						displayName: 'Variable',
+						name: 'variable',
+						values: [
+							{
+								displayName: 'Name',
+								name: 'name',
+								type: 'string',
+								default: '',
+								placeholder: 'e.g. CRM_INSTANCE',
+								description: 'The NAME in ${NAME}',
+							},
+							{
+								displayName: 'Value',
+								name: 'value',
+								type: 'string',
+								default: '',
+								description: 'The text that replaces ${NAME}',
+							},
+						],
+					},
+				],
+			},
+		],
+	},
+];

@@ -1,0 +1,177 @@
+import {
+	NodeOperationError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type ResourceMapperValue,
+} from 'n8n-workflow';
+
+import {
+	compileMapping,
+	FieldMappingError,
+	formatIssue,
+	loadMapping,
+	mappingToYaml,
+	MappingValidationError,
+	visualToSpec,
+	type CompiledMapping,
+	type Direction,
+	type Entity,
+	type MappingSpec,
+} from './mapping';
+
+interface Options {
+	defaultCountry?: string;
+	emptyValues?: 'keep' | 'omit';
+	exportYaml?: boolean;
+	lookupToCrm?: boolean;
+	preview?: boolean;
+	previewItems?: number;
+	timeZone?: string;
+	variables?: { variable?: Array<{ name?: string; value?: string }> };
+}
+
+function variablesOf(options: Options): Record<string, string> {
+	const out: Record<string, string> = {};
+	for (const { name, value } of options.variables?.variable ?? []) {
+		if (name) out[name.trim()] = value ?? '';
+	}
+	return out;
+}
+
+/** Reads the resource mapper with expressions unresolved: they become crm_field/template/expression. */
+function readVisualSpec(ctx: IExecuteFunctions, entity: Entity, direction: Direction): MappingSpec {
+	const parameter = direction === 'toDaktela' ? 'fieldsToDaktela' : 'fieldsToCrm';
+	const fields = ctx.getNodeParameter(parameter, 0, undefined, {
+		rawExpressions: true,
+	}) as ResourceMapperValue | undefined;
+	const values = fields?.value ?? {};
+	return visualToSpec({
+		entity,
+		direction,
+		lookupField: fields?.matchingColumns?.[0],
+		entries: Object.entries(values).map(([field, value]) => ({ field, value })),
+	});
+}
+
+/** Values of the mapping's `expression:` entries for item i (n8n evaluates them). */
+function evaluateExpressions(
+	ctx: IExecuteFunctions,
+	compiled: CompiledMapping,
+	i: number,
+): unknown[] | undefined {
+	if (compiled.expressions.length === 0) return undefined;
+	const values: unknown[] = [];
+	for (const entry of compiled.expressions) {
+		let failure: Error | undefined;
+		try {
+			values[entry.index] = ctx.evaluateExpression(entry.expression, i);
+		} catch (error) {
+			failure = error as Error;
+		}
+		if (failure) {
+			throw new FieldMappingError(
+				entry.target,
+				entry.index,
+				entry.line,
+				`the expression failed: ${failure.message}`,
+			);
+		}
+	}
+	return values;
+}
+
+function invalidMapping(ctx: IExecuteFunctions, error: MappingValidationError): NodeOperationError {
+	return new NodeOperationError(ctx.getNode(), error.message, {
+		description: error.issues.map(formatIssue).join('\n'),
+	});
+}
+
+/**
+ * Compiles the mapping once (an invalid mapping fails the node before any item), then maps each
+ * item. A field problem fails that item only: with Continue On Fail it becomes an error item
+ * (routed to the error output when that is enabled), the other items go on.
+ */
+export async function executeFieldMapper(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const items = this.getInputData();
+	const entity = this.getNodeParameter('entity', 0) as Entity;
+	const direction = this.getNodeParameter('direction', 0) as Direction;
+	const mode = this.getNodeParameter('mappingMode', 0) as 'yaml' | 'visual';
+	const options = this.getNodeParameter('options', 0, {}) as Options;
+
+	let spec: MappingSpec;
+	let compiled: CompiledMapping;
+	try {
+		spec =
+			mode === 'visual'
+				? readVisualSpec(this, entity, direction)
+				: loadMapping(this.getNodeParameter('mapping', 0) as string, {
+						variables: variablesOf(options),
+					});
+		compiled = compileMapping(spec, {
+			direction,
+			timeZone: options.timeZone || this.getTimezone(),
+			defaultCountry: options.defaultCountry?.trim().toUpperCase() || undefined,
+			emptyValues: options.emptyValues ?? 'keep',
+			lookupToCrm: options.lookupToCrm ?? false,
+		});
+	} catch (error) {
+		if (error instanceof MappingValidationError) throw invalidMapping(this, error);
+		throw new NodeOperationError(this.getNode(), error as Error);
+	}
+	const warnings = compiled.warnings.map(formatIssue);
+	if (warnings.length > 0) {
+		this.addExecutionHints(
+			...warnings.slice(0, 10).map((message) => ({ message, location: 'outputPane' as const })),
+		);
+	}
+
+	if (options.exportYaml) {
+		return [
+			[
+				{
+					json: { mapping: mappingToYaml(spec), entity, direction, warnings },
+					pairedItem: items.map((_, item) => ({ item })),
+				},
+			],
+		];
+	}
+
+	const previewItems = options.preview ? Math.max(1, options.previewItems ?? 5) : 0;
+	const out: INodeExecutionData[] = [];
+	for (let i = 0; i < items.length; i++) {
+		try {
+			const values = evaluateExpressions(this, compiled, i);
+			const record = items[i].json;
+			let json: IDataObject;
+			if (i < previewItems) {
+				const { result, rows } = compiled.preview(record, values);
+				json = result.record as IDataObject;
+				if (result.lookup) json._lookup = result.lookup;
+				if (result.relations) json._relations = result.relations as unknown as IDataObject;
+				json._preview = rows as unknown as IDataObject[];
+				if (i === 0 && warnings.length > 0) json._warnings = warnings;
+			} else {
+				const result = compiled.map(record, values);
+				json = result.record as IDataObject;
+				if (result.lookup) json._lookup = result.lookup;
+				if (result.relations) json._relations = result.relations as unknown as IDataObject;
+			}
+			out.push({ json, pairedItem: { item: i } });
+		} catch (error) {
+			const nodeError =
+				error instanceof FieldMappingError
+					? new NodeOperationError(this.getNode(), error.message, {
+							itemIndex: i,
+							description: `Item ${i}: the field "${error.field}" could not be mapped. Fix the input or the mapping entry ${error.entry + 1}${error.line !== undefined ? ` (line ${error.line})` : ''}.`,
+						})
+					: new NodeOperationError(this.getNode(), error as Error, { itemIndex: i });
+			if (this.continueOnFail()) {
+				out.push({ json: { error: nodeError.message }, error: nodeError, pairedItem: { item: i } });
+				continue;
+			}
+			throw nodeError;
+		}
+	}
+	return [out];
+}
