@@ -31,14 +31,34 @@ export interface Session {
 	/** IANA zone of the Daktela instance (the credential's time zone). */
 	timeZone: string;
 	toDaktelaTime: ToDaktelaTime;
+	/** Daktela time -> ISO 8601 with offset (memoised: a batch repeats the same times a lot). */
+	toIso: (daktelaTime: string) => string;
 }
 
+/**
+ * More patient than the client's default (5 retries): a batch of thousands of records meets a
+ * rate limit far more often than a single call, and one record given up after a short storm of
+ * 429s would fail that item for nothing. Retry-After is still honoured, waits stay capped.
+ */
+const BATCH_MAX_RETRIES = 10;
+
 export async function openSession(ctx: IExecuteFunctions): Promise<Session> {
-	const client = await createDaktelaClient(ctx);
+	const client = await createDaktelaClient(ctx, { maxRetries: BATCH_MAX_RETRIES });
 	const timeZone = client.instanceTimeZone;
+	// Each transport time call validates the zone through luxon (~0.2 ms); outputs of thousands
+	// of records convert two or more times each, so conversions are remembered per run.
+	const isoCache = new Map<string, string>();
 	return {
 		client,
 		timeZone,
+		toIso: (value: string) => {
+			let iso = isoCache.get(value);
+			if (iso === undefined) {
+				iso = fromDaktelaTime(value, timeZone);
+				if (isoCache.size < 100_000) isoCache.set(value, iso);
+			}
+			return iso;
+		},
 		toDaktelaTime: (iso: string) => {
 			try {
 				return toDaktelaTime(iso, timeZone);
@@ -100,11 +120,14 @@ export function toNodeError(
 }
 
 /**
- * The output item of a record that failed under Continue On Fail: the input item's fields, plus
- * `error` (n8n's convention) and `sync: {action: 'failed', name, error}` (the Sync Checkpoint's).
- * Reads (`withSync` false) follow n8n's plain `{error}` convention: they have no sync result.
- * With "Continue (using error output)" the item carries the NodeApiError, which is how n8n routes
- * it to the error output.
+ * The output item of a record that failed under Continue On Fail.
+ * - Regular output: the input item's fields, plus `error` (n8n's convention) and
+ *   `sync: {action: 'failed', name, error}` (what the Sync Checkpoint counts). Reads (`withSync`
+ *   false) have no sync result, only `error`.
+ * - "Continue (using error output)": `{error, details}` only. n8n routes exactly such items to the
+ *   error output and merges the paired input item into them, so the branch sees the input record
+ *   plus `error` (which the Sync Checkpoint also counts as failed). An item carrying a NodeApiError
+ *   would be routed too, but n8n then replaces its json with `{error}`, losing the input.
  */
 export function failedItem(
 	ctx: IExecuteFunctions,
@@ -115,29 +138,35 @@ export function failedItem(
 	withSync = true,
 ): INodeExecutionData {
 	const message = errorMessage(error);
-	const item: INodeExecutionData = {
+	if (ctx.getNode().onError === 'continueErrorOutput') {
+		const details: IDataObject = { name, itemIndex };
+		if (error instanceof DaktelaApiError) {
+			details.kind = error.kind;
+			if (error.field) details.field = error.field;
+			if (error.httpCode !== undefined) details.httpCode = error.httpCode;
+		} else if (error instanceof RecordError && error.field) {
+			details.field = error.field;
+		}
+		return { json: { error: message, details }, pairedItem: { item: itemIndex } };
+	}
+	return {
 		json: withSync
 			? { ...(input?.json ?? {}), error: message, sync: { action: 'failed', name, error: message } }
 			: { error: message },
 		pairedItem: { item: itemIndex },
 	};
-	if (ctx.getNode().onError === 'continueErrorOutput') {
-		item.error = toNodeError(ctx, error, itemIndex);
-	}
-	return item;
 }
 
 /**
  * Daktela times in a record -> ISO 8601 with the instance offset, at any depth (relations and
  * channel records carry times too). Strings that are not valid Daktela times stay as they are.
  */
-export function convertTimes(value: unknown, timeZone: string): unknown {
-	if (typeof value === 'string')
-		return isDaktelaTime(value) ? fromDaktelaTime(value, timeZone) : value;
-	if (Array.isArray(value)) return value.map((v) => convertTimes(v, timeZone));
+export function convertTimes(value: unknown, toIso: (daktelaTime: string) => string): unknown {
+	if (typeof value === 'string') return isDaktelaTime(value) ? toIso(value) : value;
+	if (Array.isArray(value)) return value.map((v) => convertTimes(v, toIso));
 	if (isPlainObject(value)) {
 		const out: DaktelaRecord = {};
-		for (const [k, v] of Object.entries(value)) out[k] = convertTimes(v, timeZone);
+		for (const [k, v] of Object.entries(value)) out[k] = convertTimes(v, toIso);
 		return out;
 	}
 	return value;
@@ -148,7 +177,7 @@ export function outputRecord(
 	session: Session,
 	isoTimes: boolean,
 ): IDataObject {
-	return (isoTimes ? convertTimes(record, session.timeZone) : record) as IDataObject;
+	return (isoTimes ? convertTimes(record, session.toIso) : record) as IDataObject;
 }
 
 /** The output item of a written (or deliberately unwritten) record. */

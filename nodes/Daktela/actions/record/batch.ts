@@ -134,25 +134,25 @@ export function recordFromFields(fields: IDataObject): DaktelaRecord {
 
 /**
  * Reads every input item's record: the item itself (auto-map) or the Define Below fields. Items
- * whose parameters cannot be read fail on their own.
+ * whose parameters cannot be read fail on their own. "Data to Send" cannot be an expression, so it
+ * is read once, not per item.
  */
 export function readRecords(
 	ctx: IExecuteFunctions,
 	batch: Batch,
 	entity: EntityDef,
 	session: Session,
-	read: (i: number) => DaktelaRecord = (i) => {
-		const mode = ctx.getNodeParameter('dataMode', i, 'autoMap') as string;
-		if (mode === 'defineBelow') {
-			return recordFromFields(ctx.getNodeParameter('fields', i, {}) as IDataObject);
-		}
-		return batch.items[i].json as DaktelaRecord;
-	},
+	read?: (i: number) => DaktelaRecord,
 ): void {
+	const reader =
+		read ??
+		((ctx.getNodeParameter('dataMode', 0, 'autoMap') as string) === 'defineBelow'
+			? (i: number) => recordFromFields(ctx.getNodeParameter('fields', i, {}) as IDataObject)
+			: (i: number) => batch.items[i].json as DaktelaRecord);
 	for (let index = 0; index < batch.items.length; index++) {
 		const input = batch.items[index];
 		try {
-			const record = toWritable(read(index), entity, { toDaktelaTime: session.toDaktelaTime });
+			const record = toWritable(reader(index), entity, { toDaktelaTime: session.toDaktelaTime });
 			batch.add({
 				index,
 				input,
