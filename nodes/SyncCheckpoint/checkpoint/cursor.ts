@@ -46,11 +46,13 @@ function checkedMs(ms: number, original: unknown): number {
 
 /** Throws CheckpointError unless `timeZone` is an IANA zone name. */
 export function checkTimeZone(timeZone: string): string {
+	let problem: string | undefined;
 	try {
 		assertTimeZone(timeZone);
 	} catch (error) {
-		throw new CheckpointError('invalidOption', (error as Error).message);
+		problem = (error as Error).message;
 	}
+	if (problem !== undefined) throw new CheckpointError('invalidOption', problem);
 	return timeZone.trim();
 }
 
@@ -68,7 +70,10 @@ export function toEpochMs(value: unknown, timeZone: string): number {
 		return checkedMs(Math.abs(value) < SECONDS_BELOW ? value * 1000 : value, value);
 	}
 	if (value instanceof Date) return checkedMs(value.getTime(), value);
-	if (typeof value === 'object' && typeof (value as { toMillis?: unknown }).toMillis === 'function') {
+	if (
+		typeof value === 'object' &&
+		typeof (value as { toMillis?: unknown }).toMillis === 'function'
+	) {
 		return checkedMs((value as { toMillis(): number }).toMillis(), value);
 	}
 	if (typeof value !== 'string') {
@@ -76,15 +81,20 @@ export function toEpochMs(value: unknown, timeZone: string): number {
 	}
 	const text = value.trim();
 	if (/^\d{10,}$/.test(text)) return toEpochMs(Number(text), timeZone);
+	checkTimeZone(timeZone);
+	let ms: number | undefined;
 	try {
-		return checkedMs(toInstant(text, timeZone), value);
-	} catch (error) {
-		if (error instanceof CheckpointError) throw error;
+		ms = toInstant(text, timeZone);
+	} catch {
+		ms = undefined; // reported below, with the accepted formats
+	}
+	if (ms === undefined) {
 		throw new CheckpointError(
 			'invalidTime',
 			`Cursor value ${describe(value)} is not a date: use ISO 8601, YYYY-MM-DD HH:MM:SS or epoch time`,
 		);
 	}
+	return checkedMs(ms, value);
 }
 
 /** Epoch ms -> the ISO 8601 UTC string used in state and outputs (millisecond precision). */

@@ -4,21 +4,27 @@
  *
  * PURE: plain values in, plain values out; nothing here reads the clock (callers pass `nowMs`).
  *
- * The model. A cursor is a time T plus `seen`, the processed versions (record id -> cursor time)
- * at or after T - lookback. Get hands out `since = T - lookback` for an inclusive (>=) source
- * filter. A record (id, t) is already processed when `seen[id] >= t`; the ids seen at exactly T
- * are the boundary ids (Airbyte stores a count there; ids also survive a boundary record being
- * edited away, which a count does not). The source limit Get hands out is the batch size plus the
- * seen records the source will return again, so a run always reaches `batchSize` records it has
- * not processed - even when more records than the batch size share one timestamp.
+ * The model. A cursor is a time T plus `seen`: the version (cursor time) of each record written,
+ * for records at or after T - lookback. Get hands out `since = T - lookback` for an inclusive
+ * (>=) source filter. A record read again at the version in `seen` is already processed; the ids
+ * seen at exactly T are the boundary ids (Airbyte keeps a count there; ids also survive a boundary
+ * record being edited away, and do not need the source to order ties by id). The source limit Get
+ * hands out is the batch size plus the seen records the source will return again, so every run
+ * reaches `batchSize` records it has not processed - even when more records than the batch size
+ * share one timestamp. A version is only remembered once settled (older than the read minus the
+ * lookback and one clock tick): a later edit within the same second carries the same time.
  *
  * The cursor only ever comes from records that were actually processed, never from the clock:
  * a record modified while a run is writing has a time after everything that run read, so the
- * next run reads it. The clock is used for one thing: the cursor never moves further than
- * `futureToleranceMs` past now, so one record stamped in the future (a skewed clock, a typo
- * like 2099) cannot make every later change look old.
+ * next run reads it. The clock only ever LOWERS the cursor: it never moves past the time Get ran
+ * (before the source was read), so a record stamped in the future (a source clock running ahead,
+ * a typo like 2099) cannot make changes made after this run look old; one more than an hour
+ * ahead is reported.
+ *
+ * Assumption: a record's cursor value never decreases, except when a value stamped in the future
+ * is corrected (handled: see decideSkip).
  */
-import { toIso } from './cursor';
+import { fromIso, toIso } from './cursor';
 import { CheckpointError } from './errors';
 import type { EntityState, RunMarker } from './state';
 import { cloneEntityState } from './state';
@@ -28,6 +34,9 @@ export type FailurePolicy = 'hold' | 'advance';
 
 const SYNC_ACTIONS = new Set(['created', 'updated', 'unchanged', 'deleted', 'failed']);
 const MAX_ERROR_LENGTH = 500;
+const FUTURE_WARNING_MS = 60 * 60_000;
+/** The coarsest source clock tick we allow for (Daktela: seconds). */
+const TICK_MS = 1000;
 
 /** The boundary of the cursor as outputs show it: time and the ids processed at exactly it. */
 export interface CursorView {
@@ -139,9 +148,12 @@ export function planGet(input: GetInput): GetPlan {
 		: (state.cursor as number) - Math.round(input.lookbackMs);
 
 	// Seen records at or after `since` come back from an inclusive filter; they are skipped, so
-	// they must not eat into the batch (else > batchSize records on one timestamp never pass).
+	// they must not eat into the batch (else > batchSize records on one timestamp never pass, and
+	// a first full sync from an unsorted source never gets past its first batch).
 	let again = 0;
-	if (!fullSync && since !== null) for (const time of state.seen.values()) if (time >= since) again++;
+	if (!input.forceFullSync) {
+		for (const time of state.seen.values()) if (since === null || time >= since) again++;
+	}
 	const limit = batchSize > 0 ? batchSize + again : null;
 
 	if (state.cursor !== null && state.cursor > nowMs) {
@@ -169,6 +181,7 @@ export function planGet(input: GetInput): GetPlan {
 		batchSize,
 		lookbackMs: Math.round(input.lookbackMs),
 		fullSync,
+		forced: input.forceFullSync,
 	};
 	return {
 		since,
@@ -191,7 +204,7 @@ export function planGet(input: GetInput): GetPlan {
 export type SkipReason =
 	| 'new' // after everything processed, or a newer version of a processed record
 	| 'retry' // on the retry list: always passed
-	| 'fullSync' // a full sync re-sends everything
+	| 'fullSync' // a forced full sync re-sends everything
 	| 'invalid' // no id or cursor value: passed, Commit reports it
 	| 'seen' // this version (or a newer one) was processed
 	| 'beforeWindow'; // older than the cursor minus lookback: processed by an earlier run
@@ -214,9 +227,15 @@ export function decideSkip(
 	const { id, time } = record;
 	if (id === undefined || time === undefined) return { skip: false, reason: 'invalid' };
 	if (state.retry.has(id)) return { skip: false, reason: 'retry' };
-	if (run?.fullSync) return { skip: false, reason: 'fullSync' };
+	if (run?.forced) return { skip: false, reason: 'fullSync' };
+	// An older version than the one processed is skipped too (a lagging source must not overwrite
+	// newer data), unless the processed one is stamped in the future: when that clock is fixed,
+	// the next version carries a lower time and is new.
 	const seen = state.seen.get(id);
-	if (seen !== undefined && time <= seen) return { skip: true, reason: 'seen' };
+	const horizon = run ? (fromIso(run.startedAt) ?? -Infinity) : -Infinity;
+	if (seen !== undefined && (time === seen || (time < seen && seen <= horizon))) {
+		return { skip: true, reason: 'seen' };
+	}
 	if (run && state.cursor !== null && time < state.cursor - run.lookbackMs) {
 		return { skip: true, reason: 'beforeWindow' };
 	}
@@ -262,8 +281,6 @@ export interface CommitOptions {
 	sortedSource: boolean;
 	/** Advance Past Failures: attempts before a record becomes a dead letter. */
 	maxAttempts: number;
-	/** How far past now the cursor may move. */
-	futureToleranceMs: number;
 	/** Most processed versions remembered (oldest dropped first; dropping only re-sends). */
 	seenLimit: number;
 	/** Most dead letters kept (oldest dropped first). */
@@ -274,7 +291,6 @@ export const DEFAULT_COMMIT_OPTIONS: CommitOptions = {
 	onFailure: 'hold',
 	sortedSource: false,
 	maxAttempts: 5,
-	futureToleranceMs: 5 * 60_000,
 	seenLimit: 10_000,
 	deadLetterLimit: 1_000,
 };
@@ -342,9 +358,6 @@ function checkOptions(options: CommitOptions): void {
 	checkCount('Max Attempts', options.maxAttempts, 1);
 	checkCount('Max Remembered Records', options.seenLimit, 0);
 	checkCount('Max Dead Letters', options.deadLetterLimit, 0);
-	if (!Number.isFinite(options.futureToleranceMs) || options.futureToleranceMs < 0) {
-		throw new CheckpointError('invalidOption', 'Max Clock Skew must be zero or more minutes');
-	}
 }
 
 type Valid = RecordResult & { id: string; time: number };
@@ -433,15 +446,25 @@ export function decideCommit(input: CommitInput): CommitDecision {
 	if (!records.length) reason = 'noRecords';
 	else if (invalidRecords.length) reason = 'heldInvalid';
 	else if (sorted) {
-		if (failures.length && !advance) {
+		// Only records of the since query move a sorted cursor: records on the retry list may have
+		// been fetched by id from beyond the batch (and stay tracked by the list until they succeed).
+		const inBatch = (r: Valid) => !state.retry.has(r.id);
+		const batchFailures = failures.filter(inBatch);
+		if (batchFailures.length && !advance) {
 			// Everything before the first failure (in cursor order) is done; the failed record's
 			// id is not in `seen`, so the next run reads it again at its time.
-			const firstFailure = Math.min(...failures.map((r) => r.time));
-			moveBy = successes.filter((r) => r.time <= firstFailure);
+			const firstFailure = Math.min(...batchFailures.map((r) => r.time));
+			moveBy = successes.filter((r) => inBatch(r) && r.time <= firstFailure);
 			reason = 'committedPartial';
 		} else {
-			moveBy = advance ? valid : successes;
-			reason = failures.length ? 'committedPastFailures' : exhausted ? 'committedBatch' : 'committed';
+			moveBy = (advance ? valid : successes).filter(inBatch);
+			reason = failures.length
+				? advance
+					? 'committedPastFailures'
+					: 'committedPartial'
+				: exhausted
+					? 'committedBatch'
+					: 'committed';
 		}
 	} else if (exhausted === null) reason = 'heldNoGet';
 	else if (exhausted) reason = 'heldExhausted';
@@ -452,15 +475,39 @@ export function decideCommit(input: CommitInput): CommitDecision {
 	}
 	const committed = reason.startsWith('committed');
 
+	// The source was read after Get ran: nothing it returned can be newer than that, except records
+	// stamped in the future. Without Get, the commit time is the best bound there is.
+	const ceiling = run ? (fromIso(run.startedAt) ?? nowMs) : nowMs;
+	const ahead = valid.filter((r) => r.time > nowMs + FUTURE_WARNING_MS).map((r) => r.id);
+	if (ahead.length) {
+		warnings.push(
+			`${ahead.length} record(s) have a cursor value more than an hour in the future ` +
+				`(${ahead.slice(0, 5).join(', ')}): the cursor does not follow them past the time Get ran. ` +
+				'Check the source clock or data',
+		);
+	}
 	const retry = { added: [] as string[], resolved: [] as string[], pending: [] as string[] };
 	const dead = { added: [] as string[], recovered: [] as string[], total: 0 };
 	if (reason !== 'noRecords' && reason !== 'heldInvalid') {
-		// A finished full sync replaces what was seen: its catch-up runs must re-send everything.
-		if (committed && fullSync) next.seen.clear();
+		// A committed forced full sync replaces what was seen: its catch-up runs re-send everything.
+		if (committed && run?.forced) next.seen.clear();
 		const nowIso = toIso(nowMs);
+		// `seen` holds the version now in the target: the last one written, even when an older
+		// one than before (so a newer version read later is not mistaken for processed). Only
+		// settled versions: a later edit in the same clock tick (visible up to the lookback late)
+		// would carry the SAME time and must not look processed, so versions newer than the read
+		// minus tick and lookback are sent again next run instead. Versions far in the future
+		// are remembered (exact match only, see decideSkip) so they cannot fill every batch.
+		const settled = ceiling - lookbackMs - TICK_MS;
+		const written = new Map<string, number>();
 		for (const record of successes) {
-			const seen = next.seen.get(record.id);
-			if (seen === undefined || record.time > seen) next.seen.set(record.id, record.time);
+			written.set(record.id, Math.max(written.get(record.id) ?? -Infinity, record.time));
+		}
+		for (const [id, time] of written) {
+			if (time <= settled || time > nowMs + FUTURE_WARNING_MS) next.seen.set(id, time);
+			else next.seen.delete(id);
+		}
+		for (const record of successes) {
 			if (next.retry.delete(record.id)) retry.resolved.push(record.id);
 			if (next.dead.delete(record.id)) dead.recovered.push(record.id);
 		}
@@ -488,18 +535,9 @@ export function decideCommit(input: CommitInput): CommitDecision {
 		}
 
 		if (committed) {
-			let candidate = moveBy.length ? Math.max(...moveBy.map((r) => r.time)) : null;
-			const ceiling = nowMs + options.futureToleranceMs;
-			if (candidate !== null && candidate > ceiling) {
-				const ahead = moveBy.filter((r) => r.time > ceiling).map((r) => r.id);
-				warnings.push(
-					`${ahead.length} record(s) have a cursor value more than the allowed clock skew in the ` +
-						`future (${ahead.slice(0, 5).join(', ')}): the cursor stops at ${toIso(ceiling)} ` +
-						'so they cannot hide later changes; they are remembered as processed',
-				);
-				candidate = ceiling;
-			}
-			const base = fullSync ? null : state.cursor;
+			let candidate: number | null = moveBy.length ? Math.max(...moveBy.map((r) => r.time)) : null;
+			if (candidate !== null && candidate > ceiling) candidate = ceiling;
+			const base = run?.forced ? null : state.cursor;
 			next.cursor =
 				base === null ? candidate : candidate === null ? base : Math.max(base, candidate);
 			next.commits++;
@@ -508,9 +546,7 @@ export function decideCommit(input: CommitInput): CommitDecision {
 		const floor = next.cursor === null ? -Infinity : next.cursor - lookbackMs;
 		for (const [id, time] of next.seen) if (time < floor) next.seen.delete(id);
 		if (next.seen.size > options.seenLimit) {
-			const keep = [...next.seen.entries()]
-				.sort((a, b) => b[1] - a[1])
-				.slice(0, options.seenLimit);
+			const keep = [...next.seen.entries()].sort((a, b) => b[1] - a[1]).slice(0, options.seenLimit);
 			warnings.push(
 				`More than ${options.seenLimit} processed records to remember: the oldest ` +
 					`${next.seen.size - keep.length} are forgotten and may be sent again`,
@@ -565,4 +601,3 @@ export function decideCommit(input: CommitInput): CommitDecision {
 		warnings,
 	};
 }
-

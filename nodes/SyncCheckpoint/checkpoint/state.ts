@@ -12,7 +12,7 @@
  *       retry?:   [{ id, attempts, firstFailedAt, lastFailedAt, error }]
  *       dead?:    [{ id, attempts, failedAt, error }]
  *       commits?: 12                            // commit generation
- *       run?:     { id, startedAt, since, limit, batchSize, lookbackMs, fullSync,
+ *       run?:     { id, startedAt, since, limit, batchSize, lookbackMs, fullSync, forced,
  *                   sourceCount?, skipped?, closedAt? }   // the last Get (run marker)
  *       last?:    { at, runId, committed, reason, total, failed, cursorBefore, cursorAfter }
  *     } } }
@@ -55,7 +55,10 @@ export interface RunMarker {
 	limit: number | null;
 	batchSize: number;
 	lookbackMs: number;
+	/** No `since` filter, or Start From: there was no cursor, or a full sync was forced. */
 	fullSync: boolean;
+	/** Force Full Sync: re-send everything, even records already processed. */
+	forced: boolean;
 	sourceCount?: number;
 	skipped?: number;
 	closedAt?: string;
@@ -115,7 +118,10 @@ export function checkName(kind: 'Sync name' | 'Entity', value: unknown): string 
 	const name = typeof value === 'string' ? value.trim() : '';
 	if (!name) throw new CheckpointError('invalidName', `${kind} is empty`);
 	if (name.length > MAX_NAME_LENGTH) {
-		throw new CheckpointError('invalidName', `${kind} is longer than ${MAX_NAME_LENGTH} characters`);
+		throw new CheckpointError(
+			'invalidName',
+			`${kind} is longer than ${MAX_NAME_LENGTH} characters`,
+		);
 	}
 	if (RESERVED_NAMES.has(name)) {
 		throw new CheckpointError('invalidName', `${kind} "${name}" is reserved; choose another`);
