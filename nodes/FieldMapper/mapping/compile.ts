@@ -6,14 +6,15 @@
  * Extras run after that: `type` coercion, then `required`.
  *
  * Direction: "to Daktela" reads crm_field and writes cc_field, "to CRM" the reverse. The SDK
- * applies a chain exactly as written whichever way it runs; that is what happens here when the
- * node runs in the direction the mapping was written for (the entity's natural direction, or the
- * file's `direction:`). Run the other way, each entry is undone instead: multi_value and the
+ * applies a chain exactly as written whichever way it runs, and so does this engine for every
+ * file without a `direction:` key (all SDK files). A file that says which way its chains are
+ * written (`direction: crm_to_cc` / `cc_to_crm`; the node's defaults and visual mappings do) runs
+ * as written that way; run the other way, each entry is undone instead: multi_value and the
  * transformers are inverted in reverse order (prefix <-> strip_prefix, wrap_array <->
  * unwrap_array, url <-> url_extract, join <-> split, date_format swaps from/to, value_map is
  * reversed; normalisers such as string_case run as written), append groups are split back by
  * position, and entries with value/template/expression, which have no source to go back to, are
- * skipped. `direction: bidirectional` keeps the SDK's "as written both ways".
+ * skipped.
  */
 import { DateTime } from 'luxon';
 

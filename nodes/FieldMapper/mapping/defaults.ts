@@ -8,6 +8,7 @@ import type { Entity } from './types';
 export const DEFAULT_CONTACT_MAPPING = `# Contact: CRM -> Daktela. Daktela field on the left (cc_field), CRM field on the right.
 entity: contact
 lookup_field: name          # the Daktela field that finds an existing contact (upsert key)
+direction: crm_to_cc        # transformers are written CRM -> Daktela; To CRM runs them in reverse
 mappings:
   # External id: Daktela's unique name = prefix + CRM id
   - cc_field: name
@@ -68,6 +69,7 @@ mappings:
 export const DEFAULT_ACCOUNT_MAPPING = `# Account: CRM -> Daktela. Daktela field on the left (cc_field), CRM field on the right.
 entity: account
 lookup_field: name          # the Daktela field that finds an existing account (upsert key)
+direction: crm_to_cc        # transformers are written CRM -> Daktela; To CRM runs them in reverse
 mappings:
   # External id: Daktela's unique name = prefix + CRM id
   - cc_field: name
@@ -95,6 +97,7 @@ export const DEFAULT_ACTIVITY_MAPPING = `# Activity: Daktela -> CRM. Daktela fie
 # The CRM side is a generic activity (engagement) shape: rename the fields to your CRM's.
 entity: activity
 lookup_field: name          # Daktela's activity id, kept in the CRM as external_id
+direction: cc_to_crm        # transformers are written Daktela -> CRM; To Daktela runs them in reverse
 mappings:
   - cc_field: name
     crm_field: external_id

@@ -4,7 +4,7 @@
  */
 import { Document, visit } from 'yaml';
 
-import { NATURAL_DIRECTION, type EntrySpec, type MappingSpec, type TransformerCall } from './types';
+import { type EntrySpec, type MappingSpec, type TransformerCall } from './types';
 
 function call(c: TransformerCall): Record<string, unknown> {
 	return Object.keys(c.params).length > 0 ? { name: c.name, params: c.params } : { name: c.name };
@@ -35,11 +35,11 @@ function entry(e: EntrySpec): Record<string, unknown> {
 }
 
 export function mappingToYaml(spec: MappingSpec): string {
-	const natural = (NATURAL_DIRECTION as Record<string, string>)[spec.entity];
 	const data: Record<string, unknown> = { entity: spec.entity, lookup_field: spec.lookupField };
-	if (spec.writtenFor === 'both') data.direction = 'bidirectional';
-	else if (spec.writtenForExplicit || (natural && natural !== spec.writtenFor)) {
+	if (spec.writtenFor !== 'both') {
 		data.direction = spec.writtenFor === 'toDaktela' ? 'crm_to_cc' : 'cc_to_crm';
+	} else if (spec.writtenForExplicit) {
+		data.direction = 'bidirectional';
 	}
 	data.mappings = spec.entries.map(entry);
 	const doc = new Document(data);

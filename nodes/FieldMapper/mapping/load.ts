@@ -37,7 +37,6 @@ import { checkTemplate } from './template';
 import { TRANSFORMERS, TRANSFORMER_NAMES } from './transformers';
 import {
 	ENTITIES,
-	NATURAL_DIRECTION,
 	type Direction,
 	type Entity,
 	type EntrySource,
@@ -299,10 +298,14 @@ function resolveVariables(
 	});
 }
 
-function writtenForOf(
-	direction: string | undefined,
-	entity: string,
-): { writtenFor: WrittenFor; explicit: boolean } {
+/**
+ * What the transformer chains were written for. Without `direction:` (every SDK file) they run as
+ * written both ways, like the SDK's FieldMapper; with it, the other direction undoes them.
+ */
+function writtenForOf(direction: string | undefined): {
+	writtenFor: WrittenFor;
+	explicit: boolean;
+} {
 	switch (direction) {
 		case 'crm_to_cc':
 		case 'to_daktela':
@@ -313,12 +316,7 @@ function writtenForOf(
 		case 'bidirectional':
 			return { writtenFor: 'both', explicit: true };
 		default:
-			return {
-				writtenFor: (ENTITIES as readonly string[]).includes(entity)
-					? NATURAL_DIRECTION[entity as Entity]
-					: 'toDaktela',
-				explicit: false,
-			};
+			return { writtenFor: 'both', explicit: false };
 	}
 }
 
@@ -426,7 +424,6 @@ export function loadMapping(text: string, options: LoadOptions = {}): MappingSpe
 	const lookupField = typeof raw.lookup_field === 'string' ? raw.lookup_field : '';
 	const { writtenFor, explicit } = writtenForOf(
 		typeof raw.direction === 'string' ? raw.direction : undefined,
-		entity,
 	);
 	const knownEntity = (ENTITIES as readonly string[]).includes(entity)
 		? (entity as Entity)
@@ -456,10 +453,14 @@ export function loadMapping(text: string, options: LoadOptions = {}): MappingSpe
 			for (const key of ['transformers', 'reverse_transformers'] as const) {
 				const chain = rawEntry[key];
 				if (!Array.isArray(chain)) continue;
-				const failed = new Set(
-					parsed.error.issues.filter((i) => i.path[0] === key).map((i) => i.path[1]),
+				// Calls whose name is readable are checked even when the call itself has a bad key.
+				const usable = chain.map((c: unknown) =>
+					typeof c === 'string' && c !== ''
+						? c
+						: isPlainObject(c) && typeof c.name === 'string' && c.name !== ''
+							? { name: c.name, params: isPlainObject(c.params) ? c.params : {} }
+							: undefined,
 				);
-				const usable = chain.map((c, i) => (failed.has(i) ? undefined : c));
 				normaliseChain(
 					usable.filter((c) => c !== undefined) as RawEntry['transformers'],
 					[...path, key],

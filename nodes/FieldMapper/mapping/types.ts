@@ -5,7 +5,8 @@
 /** Which way records flow through a mapping. */
 export type Direction = 'toDaktela' | 'toCrm';
 
-/** The direction the transformer chains of a mapping file were written for. */
+/** The direction the transformer chains of a mapping file were written for; `both` = run them as
+ * written whichever way (the SDK's behaviour, and the default when a file has no `direction:`). */
 export type WrittenFor = Direction | 'both';
 
 export type Entity = 'contact' | 'account' | 'activity';
@@ -123,7 +124,7 @@ export interface MappingSpec {
 	entity: string;
 	lookupField: string;
 	writtenFor: WrittenFor;
-	/** True when `direction` was set in the file (otherwise derived from the entity). */
+	/** True when `direction` was set in the file. */
 	writtenForExplicit: boolean;
 	entries: EntrySpec[];
 	warnings: MappingIssue[];

@@ -150,7 +150,7 @@ export function visualToSpec(visual: VisualMapping): MappingSpec {
 		entity: visual.entity,
 		lookupField,
 		writtenFor: 'toDaktela',
-		writtenForExplicit: false,
+		writtenForExplicit: true,
 		entries,
 		warnings,
 	};
