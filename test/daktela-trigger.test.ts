@@ -8,7 +8,7 @@ import { Daktela } from '../nodes/Daktela/Daktela.node';
 import { DaktelaTrigger } from '../nodes/DaktelaTrigger/DaktelaTrigger.node';
 import { processMemory } from '../nodes/DaktelaTrigger/dedup';
 import { signatureHeaderValue } from '../nodes/DaktelaTrigger/security/verify';
-import { runNode, runWebhook, type RunWebhookResult } from './harness/n8n.cjs';
+import { runNode, runWebhook, runWorkflow, type RunWebhookResult } from './harness/n8n.cjs';
 import { startDaktelaSandbox, type DaktelaSandbox } from './sandbox/daktela.cjs';
 
 const CURRENT = 'current-shared-value-for-tests-0001';
@@ -405,13 +405,46 @@ describe('Daktela Trigger: deduplication', () => {
 		expect(outputOf(other)).toHaveLength(1);
 	});
 
-	it('keeps the key in static data, so it survives a restart of n8n (process memory lost)', async () => {
+	it('stores the key in static data during the execution, so it survives an n8n restart', async () => {
 		const name = nameOf('contacts');
 		const staticData: IDataObject = {};
-		await deliver({ body: { event: 'contact_update', name }, headers: withSecret(), staticData });
+		const first = await deliver({
+			body: { event: 'contact_update', name },
+			headers: withSecret(),
+			staticData,
+		});
+		const items = first.workflowData![0];
+		expect(items[0].json._event).toMatchObject({
+			dedupKey: expect.stringMatching(`^contact_update\\|${name}\\|[0-9a-f]{16}$`),
+		});
+		// The execution webhook() started: n8n runs the trigger's execute() on its items first.
+		const execution = await runWorkflow({
+			nodes: [
+				{
+					id: 'trigger',
+					name: 'Daktela Trigger',
+					type: 'n8n-nodes-daktela.daktelaTrigger',
+					typeVersion: 1,
+					position: [0, 0],
+					parameters: baseParameters,
+				},
+			],
+			connections: {},
+			nodeTypes: { 'n8n-nodes-daktela.daktelaTrigger': DaktelaTrigger },
+			triggerItems: items,
+			staticData,
+			mode: 'webhook',
+		});
+		expect(execution.error).toBeUndefined();
+		expect(execution.outputOf('Daktela Trigger').map((item) => item.json)).toEqual(
+			items.map((item) => item.json),
+		);
 		const stored = (staticData['node:Daktela Trigger'] as IDataObject).dedup as IDataObject;
-		expect(Object.keys(stored)).toEqual([expect.stringMatching(`^contact_update\\|${name}\\|`)]);
-		processMemory.clear();
+		expect(Object.keys(stored)).toEqual([
+			items[0].json._event && (items[0].json._event as IDataObject).dedupKey,
+		]);
+
+		processMemory.clear(); // n8n restarted
 		const again = await deliver({
 			body: { event: 'contact_update', name },
 			headers: withSecret(),

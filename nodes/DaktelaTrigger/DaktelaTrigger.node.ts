@@ -1,7 +1,9 @@
 import {
 	NodeConnectionTypes,
 	NodeOperationError,
+	type IExecuteFunctions,
 	type IHookFunctions,
+	type INodeExecutionData,
 	type INodeType,
 	type INodeTypeDescription,
 	type IWebhookFunctions,
@@ -10,7 +12,7 @@ import {
 
 import { activeEntries } from './dedup';
 import { properties } from './description';
-import { handleDelivery, readSettings, settingsProblem } from './webhook';
+import { handleDelivery, readSettings, recordDeliveries, settingsProblem } from './webhook';
 
 export class DaktelaTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -37,6 +39,9 @@ export class DaktelaTrigger implements INodeType {
 				name: 'default',
 				httpMethod: 'POST',
 				responseMode: 'onReceived',
+				// Empty: n8n then answers with the JSON webhook() returns (its default, 'firstEntryJson',
+				// would be sent as the literal text in this response mode).
+				responseData: '',
 				path: 'webhook',
 			},
 		],
@@ -77,5 +82,14 @@ export class DaktelaTrigger implements INodeType {
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		return await handleDelivery(this);
+	}
+
+	/**
+	 * Runs as the first step of the execution webhook() started (n8n runs execute() of a start node
+	 * that has one, like the Wait node): stores the deliveries' dedup keys in static data, which is
+	 * saved with the execution, and passes the items on unchanged.
+	 */
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return recordDeliveries(this);
 	}
 }

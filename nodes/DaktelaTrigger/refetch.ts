@@ -13,7 +13,7 @@ import { ENTITIES } from '../Daktela/helpers/entities';
 import { outputRecord, type Session } from '../Daktela/helpers/execution';
 import type { DaktelaRecord } from '../Daktela/helpers/normalise';
 import type { DaktelaClient } from '../Daktela/transport/client';
-import { toDaktelaTime } from '../Daktela/transport/time';
+import { fromDaktelaTime, toDaktelaTime } from '../Daktela/transport/time';
 
 import type { Delivery } from './events';
 
@@ -33,12 +33,16 @@ export function canRefetch(delivery: Delivery): boolean {
 	return delivery.event.action !== 'delete';
 }
 
-/** The Daktela node's Session (client + instance time zone) around a client. */
+/**
+ * The Daktela node's Session around a client (its openSession() takes an execute context only).
+ * One delivery converts a handful of times, so no memo is needed.
+ */
 export function sessionFor(client: DaktelaClient): Session {
 	const timeZone = client.instanceTimeZone;
 	return {
 		client,
 		timeZone,
+		toIso: (daktelaTime: string) => fromDaktelaTime(daktelaTime, timeZone),
 		toDaktelaTime: (iso: string) => {
 			try {
 				return toDaktelaTime(iso, timeZone);

@@ -14,6 +14,7 @@
  */
 import type {
 	IDataObject,
+	IExecuteFunctions,
 	INodeExecutionData,
 	IWebhookFunctions,
 	IWebhookResponseData,
@@ -66,7 +67,9 @@ function numberOption(value: unknown, fallback: number): number {
 	return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : fallback;
 }
 
-export function readSettings(ctx: Pick<IWebhookFunctions, 'getNodeParameter'>): TriggerSettings {
+export function readSettings(
+	ctx: Pick<IWebhookFunctions, 'getNodeParameter'> | Pick<IExecuteFunctions, 'getNodeParameter'>,
+): TriggerSettings {
 	const options = (ctx.getNodeParameter('options', {}) ?? {}) as IDataObject;
 	const secret = String(ctx.getNodeParameter('secret', '') ?? '');
 	const previous = String(options.previousSecret ?? '');
@@ -148,6 +151,8 @@ export interface EventMetadata extends IDataObject {
 	name: string;
 	receivedAt: string;
 	refetched: boolean;
+	/** Set when deduplication is on: the key execute() stores in static data. */
+	dedupKey?: string;
 }
 
 function metadataOf(delivery: Delivery, refetched: boolean): EventMetadata {
@@ -328,15 +333,16 @@ export async function handleDelivery(ctx: IWebhookFunctions): Promise<IWebhookRe
 
 		if (dedupOn && outcome.key !== undefined) {
 			const nowSeconds = Math.floor(Date.now() / 1000);
-			const staticData = ctx.getWorkflowStaticData('node');
-			const stored = activeEntries(staticData.dedup, nowSeconds);
+			const stored = activeEntries(ctx.getWorkflowStaticData('node').dedup, nowSeconds);
 			if (stored[outcome.key] !== undefined || processMemory.has(scope, outcome.key, nowSeconds)) {
 				return { webhookResponse: { received: true, duplicate: true, ...summary } };
 			}
-			const expiresAt = nowSeconds + settings.dedupWindow;
-			// Assigned (not mutated) so n8n's change flag on static data is set and the store is saved.
-			staticData.dedup = withEntry(stored, outcome.key, expiresAt);
-			processMemory.add(scope, outcome.key, expiresAt, nowSeconds);
+			processMemory.add(scope, outcome.key, nowSeconds + settings.dedupWindow, nowSeconds);
+			// Static data written here is not saved when an execution starts (n8n builds the execution's
+			// workflow from the same static data object, which clears its change flag), so the key
+			// travels with the item and the trigger's execute() stores it in the execution's static
+			// data, which n8n saves when the execution ends.
+			(outcome.json._event as EventMetadata).dedupKey = outcome.key;
 		}
 
 		const item: INodeExecutionData = { json: outcome.json };
@@ -345,4 +351,29 @@ export async function handleDelivery(ctx: IWebhookFunctions): Promise<IWebhookRe
 			workflowData: [[item]],
 		};
 	});
+}
+
+/**
+ * The trigger's part of the execution it started: store the dedup keys of its items in the node's
+ * static data, which n8n saves when the execution ends (also when a later node fails). Items pass
+ * through unchanged. Nothing is dropped here: a duplicate never gets this far (webhook() answers it),
+ * and a retried execution must be able to run again.
+ */
+export function recordDeliveries(ctx: IExecuteFunctions): INodeExecutionData[][] {
+	const items = ctx.getInputData();
+	const settings = readSettings(ctx);
+	const nowSeconds = Math.floor(Date.now() / 1000);
+	const staticData = ctx.getWorkflowStaticData('node');
+	let store = activeEntries(staticData.dedup, nowSeconds);
+	let changed = false;
+	for (const item of items) {
+		const meta = item.json._event as IDataObject | undefined;
+		const key = meta?.dedupKey;
+		if (typeof key !== 'string' || settings.dedupWindow <= 0) continue;
+		store = withEntry(store, key, nowSeconds + settings.dedupWindow);
+		changed = true;
+	}
+	// Assigned (not mutated) so n8n's change flag is set and the store is saved.
+	if (changed) staticData.dedup = store;
+	return [items.map((item, index) => ({ ...item, pairedItem: { item: index } }))];
 }
