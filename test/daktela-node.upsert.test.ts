@@ -208,7 +208,10 @@ describe('a mix of created, updated, unchanged and failed', () => {
 			error: 'lastname: Item is mandatory',
 			details: { name: 'crm_person_3', field: 'lastname', httpCode: 400, kind: 'validation' },
 		});
-		expect(failed[1].json).toMatchObject({ name: 'crm_person_4', details: { field: 'customFields.email' } });
+		expect(failed[1].json).toMatchObject({
+			name: 'crm_person_4',
+			details: { field: 'customFields.email' },
+		});
 	});
 
 	it('without Continue On Fail the node stops with an error naming the item and the field', async () => {

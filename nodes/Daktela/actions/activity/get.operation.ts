@@ -24,6 +24,7 @@ const properties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
+		description: 'Settings of this operation',
 		options: [includeDetailOption, isoTimesOption],
 	},
 ];

@@ -51,6 +51,7 @@ const properties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Filter',
 		default: {},
+		description: 'Conditions the returned activities must all meet',
 		options: [
 			{
 				displayName: 'Action',
@@ -101,6 +102,7 @@ const properties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
+		description: 'Settings of this operation',
 		options: [fieldsOption, includeDetailOption, isoTimesOption, sortOption('time_close')],
 	},
 ];

@@ -34,6 +34,7 @@ const properties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Field',
 		default: {},
+		description: 'Activity fields to change; fields not added here stay as they are',
 		options: [
 			{
 				displayName: 'Action',
@@ -123,6 +124,7 @@ const properties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
+		description: 'Settings of this operation',
 		options: [...relationOptions('contact'), isoTimesOption],
 	},
 ];

@@ -29,6 +29,7 @@ export function description(entity: RecordEntity): INodeProperties[] {
 			type: 'collection',
 			placeholder: 'Add Option',
 			default: {},
+			description: 'Settings of this operation',
 			options: [
 				{
 					displayName: 'Ignore Missing',

@@ -23,6 +23,7 @@ export function description(entity: RecordEntity): INodeProperties[] {
 			type: 'collection',
 			placeholder: 'Add Option',
 			default: {},
+			description: 'Settings of this operation',
 			options: [isoTimesOption],
 		},
 	];

@@ -47,6 +47,7 @@ export function description(entity: RecordEntity): INodeProperties[] {
 			type: 'collection',
 			placeholder: 'Add Filter',
 			default: {},
+			description: 'Conditions the returned records must all meet',
 			options: [
 				...RELATION_FILTERS[entity].map((field) =>
 					locator(field as 'account' | 'database' | 'user', {
@@ -70,6 +71,7 @@ export function description(entity: RecordEntity): INodeProperties[] {
 			type: 'collection',
 			placeholder: 'Add Option',
 			default: {},
+			description: 'Settings of this operation',
 			options: [fieldsOption, isoTimesOption, sortOption('edited')],
 		},
 	];

@@ -99,6 +99,7 @@ export function description(entity: RecordEntity): INodeProperties[] {
 			type: 'collection',
 			placeholder: 'Add Option',
 			default: {},
+			description: 'Settings of this operation',
 			options: [
 				...(entity === 'contact' ? relationOptions('account') : []),
 				isoTimesOption,
