@@ -552,14 +552,24 @@ export class DaktelaClient {
 		);
 	}
 
-	/** The token's user and the Daktela version (`user` is null for an unknown token). */
+	/**
+	 * The token's user and the Daktela version. `user` is null for a missing or unknown token (Daktela
+	 * answers 200 either way). The token Daktela echoes in `user._sys.accessToken` is removed.
+	 */
 	async whoim(): Promise<WhoIm> {
 		const { body } = await this.execute(
 			{ method: 'GET', path: 'whoim.json' },
 			{ mode: 'idempotent' },
 		);
 		const result = resultOf<WhoIm | null>(body);
-		return { ...(result ?? {}), user: result?.user ?? null };
+		// whoim echoes the caller's own token in user._sys.accessToken: never hand it out.
+		const user = result?.user ? { ...result.user } : null;
+		if (user && user._sys && typeof user._sys === 'object') {
+			const sys = { ...(user._sys as DaktelaRecord) };
+			delete sys.accessToken;
+			user._sys = sys;
+		}
+		return scrubSecrets({ ...(result ?? {}), user }, this.secrets);
 	}
 
 	/**
