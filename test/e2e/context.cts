@@ -20,6 +20,17 @@
  *     };
  *
  * Use `node:assert/strict`; a thrown error fails the scenario with its message in the report.
+ *
+ * Toolbox (all clean up after the scenario):
+ *  - n8n: `importCredentials`, `importWorkflow` (a `staticData` key in the JSON seeds the
+ *    checkpoint), `execute(id)` -> { ok, error, run } with `nodeOutput(run, 'Node name')`,
+ *    `staticData(id)` (the cursor after a run), `publishWorkflow(id)` + `startServer()`.
+ *  - server: `ownerClient(server)` then `waitForPublication(client, id)` before calling webhooks
+ *    (2.41 activates published workflows asynchronously after start), `callWebhook(server, path,
+ *    { body, headers })`, `listExecutions(client, id)`, `getExecution(client, execId, ctx.rt.dir)`.
+ *  - workflow.cts: `withManualTrigger` (Schedule -> Manual for `n8n execute`), `bindCredentials`.
+ *  - sandboxes: `ctx.daktela()` (counters, requests, store), `ctx.odoo()` (counters, store,
+ *    failRecord(id) to make one record's write fail, injectable clock).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';

@@ -286,6 +286,8 @@ export class N8n {
 			N8N_SECURE_COOKIE: 'false',
 			N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
 			N8N_UNVERIFIED_PACKAGES_ENABLED: 'true',
+			// The MCP registry module fetches api.n8n.io at start; nothing here needs it.
+			N8N_DISABLED_MODULES: 'mcp-registry',
 			N8N_RUNNERS_ENABLED: undefined,
 			...this.options.env,
 			...extra,
@@ -398,6 +400,30 @@ export class N8n {
 		return { ...result, run, ok, error };
 	}
 
+	/** The stored workflow as `n8n export:workflow` gives it (includes `staticData`). */
+	async exportWorkflow(id: string): Promise<Record<string, unknown> & { staticData?: unknown }> {
+		const file = path.join(this.userFolder, 'e2e-inputs', `export-${id}-${Date.now()}.json`);
+		fs.mkdirSync(path.dirname(file), { recursive: true });
+		await this.cliOk(
+			['export:workflow', `--id=${id}`, `--output=${file}`],
+			`export:workflow ${id}`,
+		);
+		const list = JSON.parse(fs.readFileSync(file, 'utf8')) as Array<Record<string, unknown>>;
+		if (!list[0]) throw new Error(`export:workflow ${id} returned nothing`);
+		return list[0];
+	}
+
+	/**
+	 * Workflow static data (where the Sync Checkpoint keeps its cursor), read from the database.
+	 * To start a run from a given state, import the workflow with `staticData` set instead.
+	 */
+	async staticData(id: string): Promise<Record<string, unknown>> {
+		const workflow = await this.exportWorkflow(id);
+		const data = workflow.staticData;
+		if (typeof data === 'string') return JSON.parse(data) as Record<string, unknown>;
+		return (data as Record<string, unknown> | null) ?? {};
+	}
+
 	/**
 	 * Every node type n8n knows (built-in and installed packages), via `n8n export:nodes`:
 	 * type -> versions and the credential types any version accepts.
@@ -421,7 +447,7 @@ export class N8n {
 		return types;
 	}
 
-	/** `n8n start`, resolved once `/healthz/readiness` answers 200. */
+	/** `n8n start`, resolved once published workflows are active and `/healthz/readiness` is 200. */
 	async startServer(options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}) {
 		if (this.server) throw new Error('n8n server already running');
 		const port = this.options.port ?? (await freePort());
@@ -455,11 +481,15 @@ export class N8n {
 					`n8n start exited (${child.exitCode ?? child.signalCode}):\n${tail(output)}`,
 				);
 			}
-			try {
-				const response = await fetch(`${url}/healthz/readiness`);
-				if (response.status === 200) break;
-			} catch {
-				// Not listening yet.
+			// Readiness answers before published workflows are activated; n8n prints "Editor is
+			// now accessible" once activation (webhooks, schedules) is done.
+			if (/Editor is now accessible/.test(output)) {
+				try {
+					const response = await fetch(`${url}/healthz/readiness`);
+					if (response.status === 200) break;
+				} catch {
+					// Not listening yet.
+				}
 			}
 			if (Date.now() > deadline) {
 				await handle.stop();
@@ -479,6 +509,27 @@ export class N8n {
 			fs.rmSync(this.userFolder, { recursive: true, force: true });
 		}
 	}
+}
+
+/** Calls a production webhook of a running server: `${server.url}/webhook/<path>`. */
+export async function callWebhook(
+	server: ServerHandle,
+	webhookPath: string,
+	init: { method?: string; body?: unknown; headers?: Record<string, string> } = {},
+): Promise<{ status: number; body: unknown; text: string }> {
+	const response = await fetch(`${server.url}/webhook/${webhookPath.replace(/^\//, '')}`, {
+		method: init.method ?? 'POST',
+		headers: { 'content-type': 'application/json', ...init.headers },
+		body: init.body === undefined ? undefined : JSON.stringify(init.body),
+	});
+	const text = await response.text();
+	let body: unknown = text;
+	try {
+		body = JSON.parse(text);
+	} catch {
+		// Not JSON.
+	}
+	return { status: response.status, body, text };
 }
 
 // ---------------------------------------------------------------------------------------------

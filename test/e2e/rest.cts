@@ -142,3 +142,84 @@ export async function testSavedCredential(
 		credentials: { id: saved.id, name: saved.name, type: saved.type, data: saved.data },
 	});
 }
+
+export interface ExecutionSummary {
+	id: string;
+	workflowId: string;
+	status: string;
+	mode: string;
+	startedAt?: string;
+	stoppedAt?: string;
+}
+
+/** Executions of one workflow, newest first (GET /rest/executions). */
+export async function listExecutions(
+	client: RestClient,
+	workflowId: string,
+): Promise<ExecutionSummary[]> {
+	const filter = encodeURIComponent(JSON.stringify({ workflowId }));
+	const page = await client.get<{ results: ExecutionSummary[] }>(
+		`/rest/executions?filter=${filter}&limit=100`,
+	);
+	return page.results;
+}
+
+/**
+ * One execution with its run data decoded (n8n stores it flatted-encoded; `flatted` is resolved
+ * from the n8n runtime folder).
+ */
+export async function getExecution(
+	client: RestClient,
+	id: string,
+	runtimeDir: string,
+): Promise<ExecutionSummary & { data: unknown }> {
+	const execution = await client.get<ExecutionSummary & { data: string }>(
+		`/rest/executions/${encodeURIComponent(id)}`,
+	);
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	const flatted = require(
+		require.resolve('flatted', { paths: [`${runtimeDir}/node_modules/n8n`] }),
+	) as {
+		parse(text: string): unknown;
+	};
+	return {
+		...execution,
+		data: typeof execution.data === 'string' ? flatted.parse(execution.data) : execution.data,
+	};
+}
+
+export interface PublicationStatus {
+	status: 'published' | 'partial' | 'failed' | 'in_progress' | 'not_published';
+	triggers: Array<{ nodeId: string; status: string; errorMessage?: string | null }>;
+}
+
+/**
+ * n8n 2.41 activates published workflows asynchronously (publication outbox) AFTER the server is
+ * ready, so a webhook can 404 for a moment after start. Waits until every trigger of the workflow
+ * is live (GET /rest/workflows/:id/publication-status = published); throws on failed / partial.
+ */
+export async function waitForPublication(
+	client: RestClient,
+	workflowId: string,
+	timeoutMs = 30000,
+): Promise<PublicationStatus> {
+	const deadline = Date.now() + timeoutMs;
+	let last: PublicationStatus | undefined;
+	for (;;) {
+		last = await client.get<PublicationStatus>(
+			`/rest/workflows/${encodeURIComponent(workflowId)}/publication-status`,
+		);
+		if (last.status === 'published') return last;
+		if (last.status === 'failed' || last.status === 'partial') {
+			throw new Error(
+				`workflow ${workflowId} publication ${last.status}: ${JSON.stringify(last.triggers)}`,
+			);
+		}
+		if (Date.now() > deadline) {
+			throw new Error(
+				`workflow ${workflowId} not live after ${timeoutMs} ms: ${JSON.stringify(last)}`,
+			);
+		}
+		await new Promise((resolve) => setTimeout(resolve, 200));
+	}
+}
