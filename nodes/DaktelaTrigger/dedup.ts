@@ -2,16 +2,21 @@
  * Deduplication of deliveries: the same event for the same record (and, by default, the same
  * record content) within a window is handled once.
  *
- * PURE: no n8n imports. Two layers, because neither is enough alone (see README, "Daktela
+ * PURE: no n8n imports. Two layers, because neither is enough alone (see the README, "Daktela
  * Trigger node"):
  *  - the persistent store lives in the node's workflow static data (key -> expiry, epoch seconds).
- *    n8n loads static data from the database for every webhook request and saves it after the
- *    response - also when no execution starts - but concurrent requests overwrite each other's
- *    copy (last writer wins) and editor test runs never save it;
- *  - the process memory (below) holds the same keys for the lifetime of the n8n process, so keys
- *    lost to a concurrent overwrite are still known, and a per-key lock makes two concurrent
- *    deliveries of one event run one after the other, so the second sees the first's key.
- * Neither is shared between n8n processes (queue mode with several webhook processes).
+ *    webhook() reads it (n8n loads static data from the database for every request), but what
+ *    webhook() writes there is lost once it starts an execution: n8n wraps the same static data
+ *    object for the execution, which clears its change flag (seen in n8n 2.41.1). So the key rides
+ *    on the item (`_event.dedupKey`) and the trigger's execute() - the first step of the execution -
+ *    writes it into the execution's static data, saved when the execution ends. Concurrent
+ *    executions overwrite each other's copy (last writer wins), and editor test runs never save;
+ *  - the process memory (below) holds the keys for the lifetime of the n8n process, written by
+ *    webhook() before it answers, so keys lost to a concurrent overwrite are still known, and a
+ *    per-key lock makes two concurrent deliveries of one event run one after the other, so the
+ *    second sees the first's key.
+ * Neither is shared between n8n processes (queue mode with several webhook processes): there a
+ * duplicate within seconds can start a second execution.
  */
 
 import { sha256, toHex } from './security/sha256';

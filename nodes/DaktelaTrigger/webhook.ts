@@ -6,10 +6,11 @@
  *     the secret learns nothing and starts nothing (401/403, no execution);
  *  2. read the body (JSON or form) and the event: malformed or unknown -> 400, a known event that
  *     is not selected -> 200 "ignored";
- *  3. under a per-(node, event, record) lock: re-fetch the record, then check and record the dedup
- *     key. The key is recorded only after a successful re-fetch, so a delivery that failed (503) is
- *     not remembered and its redelivery is processed; a concurrent duplicate waits for the first
- *     one and then finds its key;
+ *  3. under a per-(node, event, record) lock: re-fetch the record, then look the dedup key up
+ *     (static data + process memory) and remember it (process memory now, static data through the
+ *     execution, see recordDeliveries). Only a successful re-fetch is remembered, so a delivery
+ *     that failed (503) leaves no key and its redelivery is processed; a concurrent duplicate waits
+ *     for the first one and then finds its key;
  *  4. answer 200 with the items (execution starts) or 200 "duplicate" (none).
  */
 import type {
@@ -67,9 +68,8 @@ function numberOption(value: unknown, fallback: number): number {
 	return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : fallback;
 }
 
-export function readSettings(
-	ctx: Pick<IWebhookFunctions, 'getNodeParameter'> | Pick<IExecuteFunctions, 'getNodeParameter'>,
-): TriggerSettings {
+/** The settings of a webhook or hook context (their getNodeParameter has no item index). */
+export function readSettings(ctx: Pick<IWebhookFunctions, 'getNodeParameter'>): TriggerSettings {
 	const options = (ctx.getNodeParameter('options', {}) ?? {}) as IDataObject;
 	const secret = String(ctx.getNodeParameter('secret', '') ?? '');
 	const previous = String(options.previousSecret ?? '');
@@ -361,7 +361,8 @@ export async function handleDelivery(ctx: IWebhookFunctions): Promise<IWebhookRe
  */
 export function recordDeliveries(ctx: IExecuteFunctions): INodeExecutionData[][] {
 	const items = ctx.getInputData();
-	const settings = readSettings(ctx);
+	const options = (ctx.getNodeParameter('options', 0, {}) ?? {}) as IDataObject;
+	const windowSeconds = numberOption(options.dedupWindow, DEFAULT_WINDOW_SECONDS);
 	const nowSeconds = Math.floor(Date.now() / 1000);
 	const staticData = ctx.getWorkflowStaticData('node');
 	let store = activeEntries(staticData.dedup, nowSeconds);
@@ -369,8 +370,8 @@ export function recordDeliveries(ctx: IExecuteFunctions): INodeExecutionData[][]
 	for (const item of items) {
 		const meta = item.json._event as IDataObject | undefined;
 		const key = meta?.dedupKey;
-		if (typeof key !== 'string' || settings.dedupWindow <= 0) continue;
-		store = withEntry(store, key, nowSeconds + settings.dedupWindow);
+		if (typeof key !== 'string' || windowSeconds <= 0) continue;
+		store = withEntry(store, key, nowSeconds + windowSeconds);
 		changed = true;
 	}
 	// Assigned (not mutated) so n8n's change flag is set and the store is saved.
