@@ -196,10 +196,13 @@ export function networkFailure(err: unknown): NetworkFailure | undefined {
 		if (!message && typeof obj.message === 'string') message = obj.message;
 		if (typeof c === 'string' && (NOTHING_SENT_CODES.has(c) || AMBIGUOUS_CODES.has(c))) {
 			code = c;
+			// The socket-level text ("socket hang up"), not a wrapper's paraphrase of it.
+			if (typeof obj.message === 'string' && obj.message) message = obj.message;
 			break;
 		}
 		if (typeof obj.message === 'string' && /socket hang up/i.test(obj.message)) {
 			code = 'ECONNRESET';
+			message = obj.message;
 			break;
 		}
 	}

@@ -146,16 +146,19 @@ export function toNodeApiError(
 		kind: error.kind,
 		...(httpCode ? { httpCode } : {}),
 		...(error.field ? { field: error.field } : {}),
-		...(error.code ? { code: error.code } : {}),
+		// No `code` key: NodeApiError would read a network code (ECONNRESET) as the HTTP code.
+		...(error.code ? { networkCode: error.code } : {}),
 	};
-	return new NodeApiError(node, response, {
+	const nodeError = new NodeApiError(node, response, {
 		message: error.message,
 		description: error.description,
 		httpCode,
 		itemIndex,
-		// NodeApiError swaps messages containing ECONNRESET & co. for generic texts; keep ours.
-		messageMapping: error.code ? { [error.code]: error.message } : undefined,
 	});
+	// NodeApiError swaps any message that mentions ECONNRESET & co. for a generic text (and a
+	// messageMapping to the same text is ignored); ours already says what failed and names Daktela.
+	nodeError.message = error.message;
+	return nodeError;
 }
 
 /**
