@@ -144,7 +144,9 @@ describe('errorFromResponse: every error shape Daktela sends', () => {
 
 	it('removes the token from messages and details when the server echoes it', () => {
 		const echoed = ['sandbox', 'token', Math.random().toString(36).slice(2)].join('-');
-		const error = errorFromResponse(401, envelope(`Invalid token ${echoed}`), { secrets: [echoed] })!;
+		const error = errorFromResponse(401, envelope(`Invalid token ${echoed}`), {
+			secrets: [echoed],
+		})!;
 		expect(error.message).toBe('Invalid token ***');
 		expect(JSON.stringify(error.details)).not.toContain(echoed);
 		expect(error.description).not.toContain(echoed);
