@@ -180,6 +180,9 @@ describe('upsert planning', () => {
 			);
 		}
 		expect(chunkValues(keys, { maxKeys: 100, maxChars: 1e9 })).toHaveLength(25);
+		// Longer external ids (an SDK-style prefix) still fit 100 per lookup.
+		const sdkIds = Array.from({ length: 2500 }, (_, i) => `raynet_person_${100_000 + i}`);
+		expect(chunkValues(sdkIds).length).toBeLessThanOrEqual(25);
 		const long = Array.from({ length: 10 }, (_, i) => `${'x'.repeat(3000)}${i}`);
 		expect(chunkValues(long).every((c) => c.length === 2)).toBe(true);
 	});

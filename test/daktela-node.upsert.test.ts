@@ -221,6 +221,17 @@ describe('a mix of created, updated, unchanged and failed', () => {
 		expect(result.error).toMatchObject({ context: { itemIndex: 3 }, httpCode: '400' });
 	});
 
+	it('an unusable configuration fails the node up front', async () => {
+		const lookup = await run(
+			{ ...upsertContacts, options: { accountResolution: 'lookup', accountLookupField: ' ' } },
+			[person(0)],
+		);
+		expect(lookup.error?.message).toMatch(/"Account Lookup Field" is empty/);
+		const match = await run({ ...upsertContacts, matchOn: 'field', matchField: '' }, [person(0)]);
+		expect(match.error?.message).toMatch(/"Match Field" is empty.*\[item 0\]$/);
+		expect(writes()).toBe(0);
+	});
+
 	it('a problem found before writing stops the node before any write', async () => {
 		const result = await run({ ...upsertContacts, matchOn: 'name' }, [
 			person(0),
@@ -346,8 +357,16 @@ describe('matching', () => {
 				_relations: {},
 			},
 			{ ...person(7), _lookup: { field: 'name', value: 'crm_person_7' } },
+			// The key is only in _lookup: the new record must carry it, or no later run finds it.
+			{
+				title: 'Key only in _lookup',
+				lastname: 'K',
+				database: 'default',
+				_lookup: { field: 'customFields.email', value: 'k@example.cz' },
+			},
 		]);
-		expect(syncOf(result.outputs[0])).toEqual(['updated', 'created']);
+		expect(syncOf(result.outputs[0])).toEqual(['updated', 'created', 'created']);
+		expect(result.outputs[0][2].json.customFields).toEqual({ email: ['k@example.cz'] });
 		expect(sandbox.store.get('contacts', String(existing.name))?.title).toBe('Matched by phone');
 		for (const contact of sandbox.store.list('contacts')) {
 			expect(Object.keys(contact).filter((k) => k.startsWith('_') && k !== '_sys')).toEqual([]);

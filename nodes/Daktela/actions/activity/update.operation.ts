@@ -174,7 +174,9 @@ export async function execute(
 		}
 	}
 	batch.throwIfStopped();
-	await resolveRelations(this, batch, session, relationStrategies(options), { contact: 'contact' });
+	await resolveRelations(this, batch, session, relationStrategies(this, options), {
+		contact: 'contact',
+	});
 	batch.throwIfStopped();
 
 	await runPool(

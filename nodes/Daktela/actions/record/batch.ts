@@ -4,7 +4,12 @@
  * bulk and assembling the outputs (in input order, with pairedItem) are shared by Create, Update
  * and Upsert of contacts and accounts and by Update of activities.
  */
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import {
+	NodeOperationError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+} from 'n8n-workflow';
 
 import { ENTITIES, type EntityDef } from '../../helpers/entities';
 import {
@@ -166,7 +171,10 @@ export function readRecords(
 }
 
 /** The node's relation options -> one strategy per related entity. */
-export function relationStrategies(options: IDataObject): RelationStrategies {
+export function relationStrategies(
+	ctx: IExecuteFunctions,
+	options: IDataObject,
+): RelationStrategies {
 	const strategies: RelationStrategies = {};
 	for (const entity of ['account', 'contact'] as RelationEntity[]) {
 		const mode = options[`${entity}Resolution`];
@@ -175,7 +183,8 @@ export function relationStrategies(options: IDataObject): RelationStrategies {
 		} else if (mode === 'lookup') {
 			const field = String(options[`${entity}LookupField`] ?? '').trim();
 			if (!field) {
-				throw new RecordError(
+				throw new NodeOperationError(
+					ctx.getNode(),
 					`"${entity === 'account' ? 'Account' : 'Contact'} Lookup Field" is empty: name the Daktela ${entity} field that holds the CRM ID, e.g. customFields.crm_id`,
 				);
 			}

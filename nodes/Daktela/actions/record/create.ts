@@ -58,7 +58,7 @@ export function execute(entity: RecordEntity) {
 			this,
 			batch,
 			session,
-			relationStrategies(options),
+			relationStrategies(this, options),
 			entity === 'contact' ? { account: 'account' } : {},
 		);
 		batch.throwIfStopped();

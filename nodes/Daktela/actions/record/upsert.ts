@@ -26,7 +26,7 @@ import {
 	syncItem,
 	type Session,
 } from '../../helpers/execution';
-import { getPath, isPlainObject, type DaktelaRecord } from '../../helpers/normalise';
+import { getPath, isPlainObject, setPath, type DaktelaRecord } from '../../helpers/normalise';
 import { runPool } from '../../helpers/pool';
 import {
 	chunkValues,
@@ -155,10 +155,14 @@ function matchOf(
 				lookup.field,
 			);
 		}
-		if (lookup.field === 'name' && !record.name) record.name = value;
+		// A record created now must carry its key, or the next run would not find it again.
+		if (scalarText(getPath(record, lookup.field)) === undefined) {
+			setPath(record, lookup.field, lookup.field.startsWith('customFields.') ? [value] : value);
+		}
 		return { field: lookup.field, value };
 	}
 	const field = matchOn === 'field' ? matchField : 'name';
+	if (!field) throw new RecordError('"Match Field" is empty: name the field to match on');
 	const value = scalarText(getPath(record, field));
 	if (value === undefined) {
 		throw new RecordError(
@@ -238,7 +242,7 @@ export function execute(entity: RecordEntity) {
 			this,
 			batch,
 			session,
-			relationStrategies(options),
+			relationStrategies(this, options),
 			entity === 'contact' ? { account: 'account' } : {},
 		);
 		batch.throwIfStopped();
@@ -326,6 +330,25 @@ export function execute(entity: RecordEntity) {
 			},
 			{ concurrency: WRITE_CONCURRENCY, shouldStop: () => batch.stopped },
 		);
-		return batch.result();
+		const result = batch.result();
+		const summary = summarise(result);
+		this.logger.debug(`Daktela upsert ${def.nouns}: ${summary}`);
+		// One line in the browser console of a manual run; production runs have the log only.
+		if (this.getMode() === 'manual')
+			this.sendMessageToUI(`Daktela upsert ${def.nouns}: ${summary}`);
+		return result;
 	};
+}
+
+/** `2500 records: 12 created, 3 updated, 2485 unchanged, 0 failed`. */
+function summarise(items: INodeExecutionData[]): string {
+	const counts: Record<string, number> = { created: 0, updated: 0, unchanged: 0, failed: 0 };
+	for (const item of items) {
+		const sync = item.json.sync as IDataObject | undefined;
+		const action = typeof sync?.action === 'string' ? sync.action : 'failed';
+		counts[action] = (counts[action] ?? 0) + 1;
+	}
+	return `${items.length} records: ${Object.entries(counts)
+		.map(([action, n]) => `${n} ${action}`)
+		.join(', ')}`;
 }
