@@ -21,8 +21,14 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import type { Scenario, ScenarioContext } from '../context.cjs';
-import { callWebhook, PACKAGE_NAME, type NodeRun, type ServerHandle } from '../n8n.cjs';
-import { getExecution, listExecutions, ownerClient, type RestClient } from '../rest.cjs';
+import { callWebhook, PACKAGE_NAME, type NodeRun } from '../n8n.cjs';
+import {
+	getExecution,
+	listExecutions,
+	ownerClient,
+	waitForPublication,
+	type RestClient,
+} from '../rest.cjs';
 import { bindCredentials, TEMPLATES_DIR, type Workflow, type WorkflowNode } from '../workflow.cjs';
 
 const TRIGGER_TYPE = `${PACKAGE_NAME}.daktelaTrigger`;
@@ -52,16 +58,6 @@ const CHANNEL_TYPES: Record<string, string> = {
 };
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Waits until the production webhook is registered (n8n registers it just after readiness). */
-async function waitForWebhook(server: ServerHandle, webhookPath: string): Promise<void> {
-	for (let i = 0; i < 120; i++) {
-		const probe = await callWebhook(server, webhookPath, { body: {} });
-		if (probe.status !== 404) return;
-		await sleep(250);
-	}
-	throw new Error(`webhook ${webhookPath} never got registered`);
-}
 
 async function settledExecutions(rest: RestClient, workflowId: string, expected: number) {
 	for (let i = 0; i < 120; i++) {
@@ -108,8 +104,9 @@ export const scenario: Scenario = {
 		await n8n.publishWorkflow(id);
 		let server = await n8n.startServer();
 		const webhookPath = `${trigger.webhookId}/webhook`;
-		await waitForWebhook(server, webhookPath);
 		let rest = await ownerClient(server);
+		// Also proves activation accepted the settings (webhookMethods.create refuses bad ones).
+		await waitForPublication(rest, id);
 		const auth = { 'x-webhook-secret': SECRET };
 		const delivery = { event, name };
 
@@ -188,8 +185,8 @@ export const scenario: Scenario = {
 		// 6. Restart: the dedup keys were saved with the executions.
 		await server.stop();
 		server = await n8n.startServer();
-		await waitForWebhook(server, webhookPath);
 		rest = await ownerClient(server);
+		await waitForPublication(rest, id);
 		for (const record of [name, second]) {
 			const again = await callWebhook(server, webhookPath, {
 				body: { event, name: record },
