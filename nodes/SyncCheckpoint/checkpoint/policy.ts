@@ -535,7 +535,11 @@ export function decideCommit(input: CommitInput): CommitDecision {
 		}
 
 		if (committed) {
-			let candidate: number | null = moveBy.length ? Math.max(...moveBy.map((r) => r.time)) : null;
+			const times = moveBy.map((r) => r.time);
+			// An unsorted batch below the limit held every record at or after since: those not
+			// processed now were skipped as seen, so the cursor may follow them too.
+			if (!sorted) for (const time of next.seen.values()) if (time <= ceiling) times.push(time);
+			let candidate: number | null = times.length ? Math.max(...times) : null;
 			if (candidate !== null && candidate > ceiling) candidate = ceiling;
 			const base = run?.forced ? null : state.cursor;
 			next.cursor =
