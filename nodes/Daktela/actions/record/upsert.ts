@@ -218,6 +218,8 @@ async function lookUp(
 	return found;
 }
 
+type Write = Extract<Decision, { kind: 'create' | 'update' }>;
+
 export function execute(entity: RecordEntity) {
 	const def = ENTITIES[entity];
 	return async function (
@@ -268,7 +270,7 @@ export function execute(entity: RecordEntity) {
 		const found = await lookUp(this, batch, session, def, groups, chunkSize);
 		batch.throwIfStopped();
 
-		const writes: Array<{ group: KeyGroup; decision: Decision }> = [];
+		const writes: Array<{ group: KeyGroup; decision: Write }> = [];
 		const counts = { create: 0, update: 0, unchanged: 0, ambiguous: 0 };
 		for (const group of groups) {
 			if (!group.indices.every((i) => batch.entries.has(i))) continue;
@@ -304,22 +306,13 @@ export function execute(entity: RecordEntity) {
 		await runPool(
 			writes,
 			async ({ group, decision }) => {
-				const name =
-					decision.kind === 'update'
-						? decision.name
-						: String(decision.kind === 'create' ? (decision.body.name ?? '') : '');
+				const name = decision.kind === 'update' ? decision.name : String(decision.body.name ?? '');
 				try {
-					let record: DaktelaRecord;
-					let action: 'created' | 'updated';
-					if (decision.kind === 'create') {
-						record = await session.client.create(def.endpoint, decision.body);
-						action = 'created';
-					} else if (decision.kind === 'update') {
-						record = await session.client.update(def.endpoint, decision.name, decision.body);
-						action = 'updated';
-					} else {
-						return;
-					}
+					const record =
+						decision.kind === 'create'
+							? await session.client.create(def.endpoint, decision.body)
+							: await session.client.update(def.endpoint, decision.name, decision.body);
+					const action = decision.kind === 'create' ? 'created' : 'updated';
 					const written = String(record.name ?? name);
 					for (const index of group.indices) {
 						batch.succeed(index, syncItem(record, action, written, index, session, isoTimes));
