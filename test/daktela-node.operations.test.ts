@@ -189,6 +189,38 @@ describe('contact', () => {
 		expect(missing.error).toMatchObject({ httpCode: '404' });
 	});
 
+	it('Update with custom fields reads the stored ones in bulk first (one request per chunk)', async () => {
+		seedContacts();
+		sandbox.store.put('contacts', {
+			name: 'crm_person_1',
+			title: 'Jan Novák',
+			lastname: 'Novák',
+			database: 'default',
+			customFields: { email: ['jan@acme.cz'], note: ['VIP'] },
+		});
+		const result = await run({ resource: 'contact', operation: 'update', contact: rl('') }, [
+			{ name: 'crm_person_1', customFields: { email: 'jan.novak@acme.cz' } },
+			{ name: 'crm_person_2', customFields: { number: '+420777000222' } },
+			{ name: 'crm_person_3', title: 'Petr' },
+		]);
+		expect(result.error).toBeUndefined();
+		expect(listRequests('contacts')).toHaveLength(1);
+		expect(sandbox.counters.get('PUT', 'contacts')).toBe(3);
+		expect(sandbox.store.get('contacts', 'crm_person_1')?.customFields).toEqual({
+			email: ['jan.novak@acme.cz'],
+			note: ['VIP'],
+		});
+		expect(sandbox.store.get('contacts', 'crm_person_2')?.customFields).toEqual({
+			email: ['eva@acme.cz'],
+			number: ['+420777000222'],
+		});
+		sandbox.requests.length = 0;
+		await run({ resource: 'contact', operation: 'update', contact: rl('crm_person_3') }, [
+			{ title: 'Petr D.' },
+		]);
+		expect(listRequests('contacts')).toHaveLength(0);
+	});
+
 	it('Get: one record, ISO times by default, Daktela times on request; a missing one fails its item', async () => {
 		seedContacts();
 		const iso = await run({ resource: 'contact', operation: 'get', contact: rl('crm_person_2') });

@@ -18,6 +18,7 @@ import { runPool } from '../../helpers/pool';
 import { isoTimesOption, locator, relationOptions } from '../common.descriptions';
 import {
 	Batch,
+	mergeStoredCustomFields,
 	readRecords,
 	recordFromFields,
 	relationStrategies,
@@ -177,6 +178,7 @@ export async function execute(
 	await resolveRelations(this, batch, session, relationStrategies(this, options), {
 		contact: 'contact',
 	});
+	await mergeStoredCustomFields(this, batch, session, def.endpoint);
 	batch.throwIfStopped();
 
 	await runPool(

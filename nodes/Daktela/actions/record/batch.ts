@@ -19,7 +19,13 @@ import {
 	toNodeError,
 	type Session,
 } from '../../helpers/execution';
-import { isPlainObject, toWritable, type DaktelaRecord } from '../../helpers/normalise';
+import {
+	isPlainObject,
+	matchKeys,
+	normaliseCustomFields,
+	toWritable,
+	type DaktelaRecord,
+} from '../../helpers/normalise';
 import {
 	collectRelations,
 	lookupsNeeded,
@@ -257,5 +263,45 @@ export async function resolveRelations(
 		} else if (!resolution.ok) {
 			batch.fail(request.index, new RecordError(resolution.message, request.field));
 		}
+	}
+}
+
+/**
+ * Update sends custom fields merged over the stored ones. The API does not say whether PUT merges
+ * or replaces `customFields`; if it replaces them, sending one field would wipe the others. The
+ * stored records are read in bulk (`name in [...]`, one request per chunk), only for entries that
+ * send custom fields, so this costs at most ~0.01 requests per record.
+ */
+export async function mergeStoredCustomFields(
+	ctx: IExecuteFunctions,
+	batch: Batch,
+	session: Session,
+	endpoint: string,
+): Promise<void> {
+	const entries = [...batch.entries.values()].filter((e) => isPlainObject(e.record.customFields));
+	if (!entries.length) return;
+	const names = [...new Set(entries.map((e) => e.name))];
+	const stored = new Map<string, DaktelaRecord>();
+	for (const chunk of chunkValues(names)) {
+		try {
+			const records = await session.client.listAllRecords(endpoint, {
+				filter: cond('name', 'in', chunk),
+				fields: ['name', 'customFields'],
+			});
+			for (const [key, list] of indexByKey(records, 'name')) stored.set(key, list[0]);
+		} catch (error) {
+			const failed = new Set(chunk);
+			for (const entry of entries) if (failed.has(entry.name)) batch.fail(entry.index, error);
+		}
+		ctx.logger.debug(`Daktela: read custom fields of ${chunk.length} ${endpoint} before updating`);
+	}
+	for (const entry of entries) {
+		if (!batch.entries.has(entry.index)) continue;
+		const existing = stored.get(matchKeys(entry.name)[0] ?? entry.name);
+		if (!existing) continue; // the PUT answers 404 for a record that does not exist
+		entry.record.customFields = {
+			...normaliseCustomFields(existing.customFields),
+			...normaliseCustomFields(entry.record.customFields),
+		};
 	}
 }

@@ -20,7 +20,13 @@ import {
 	locator,
 	relationOptions,
 } from '../common.descriptions';
-import { Batch, readRecords, relationStrategies, resolveRelations } from './batch';
+import {
+	Batch,
+	mergeStoredCustomFields,
+	readRecords,
+	relationStrategies,
+	resolveRelations,
+} from './batch';
 import { WRITE_CONCURRENCY, type RecordEntity } from './common';
 
 export function description(entity: RecordEntity): INodeProperties[] {
@@ -74,6 +80,7 @@ export function execute(entity: RecordEntity) {
 			relationStrategies(this, options),
 			entity === 'contact' ? { account: 'account' } : {},
 		);
+		await mergeStoredCustomFields(this, batch, session, def.endpoint);
 		batch.throwIfStopped();
 
 		await runPool(
