@@ -249,7 +249,7 @@ const commitProperties: INodeProperties[] = [
 		...recordIdSkip,
 		default: '={{ $json.sync?.name ?? $json.id ?? $json.name }}',
 		description:
-			"The source record's ID, the same one Skip Processed and the retry list use. The default reads the Daktela node's sync result; for another source use the item link, e.g. {{ $('HubSpot').item.json.id }}.",
+			"The source record's ID: the one the source can be queried by, as the retry list holds these IDs (and the one Skip Processed reads, if used). The default reads the Daktela node's sync result, i.e. the external ID; when that is not the source ID use the item link, e.g. {{ $('HubSpot').item.json.id }}.",
 		displayOptions: { show: { operation: ['commit'], recordSource: ['expressions'] } },
 	},
 	{

@@ -20,7 +20,7 @@ import {
 
 const NO_STATE_NOTE =
 	'No stored cursor: a full sync. Expected on the first run and after Reset; on every run it means ' +
-	"n8n does not keep this workflow's static data (manual runs, queue mode, n8n Cloud)";
+	"n8n does not keep this workflow's static data (only manual runs so far, queue mode, n8n Cloud)";
 
 export async function get(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
