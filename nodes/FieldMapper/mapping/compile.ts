@@ -548,6 +548,10 @@ export function compileMapping(spec: MappingSpec, options: CompileOptions): Comp
 		return new FieldMappingError(target, entry.index, entry.pos?.line, reason);
 	}
 
+	warnings.sort(
+		(a, b) => (a.line ?? Infinity) - (b.line ?? Infinity) || (a.column ?? 0) - (b.column ?? 0),
+	);
+
 	const expressions = active
 		.filter((e) => e.source.kind === 'expression')
 		.map((e) => ({

@@ -14,7 +14,8 @@ export function issueLocation(issue: MappingIssue): string {
 		const field = issue.entryField ? ` cc_field "${issue.entryField}"` : '';
 		parts.push(`mapping entry ${issue.entry + 1}${field}`);
 	}
-	if (issue.path && issue.entry === undefined) parts.push(issue.path);
+	// Without a line (visual mapper), the path is what locates the problem.
+	if (issue.path && issue.entry === undefined && issue.line === undefined) parts.push(issue.path);
 	return parts.join(', ');
 }
 
