@@ -3,7 +3,8 @@
  *  - bundle: every node and credential registered in package.json is rebuilt by esbuild from its
  *    TypeScript source into the same dist/ path, with its third-party code (yaml, zod, luxon,
  *    libphonenumber-js, p-limit) inlined. n8n community packages may not have runtime
- *    dependencies, so this is how they reach users. n8n-workflow stays external (the only peer).
+ *    dependencies, so this is how they reach users. n8n-workflow stays external (the only peer),
+ *    and so does Node's `crypto` (on n8n's Cloud allow list).
  *    `platform: neutral` keeps Node built-ins out (yaml then uses its browser build, without
  *    `process`/`buffer`), and `drop: console` keeps the scanner's no-console rule green.
  *  - the .js files tsc emitted for modules that are now inlined are removed, so dist holds only
@@ -34,7 +35,7 @@ async function bundleEntries() {
 				target: 'node20',
 				platform: 'neutral',
 				mainFields: ['module', 'main'],
-				external: ['n8n-workflow'],
+				external: ['n8n-workflow', 'crypto', 'node:crypto'],
 				drop: ['console'],
 				legalComments: 'inline',
 				logLevel: 'warning',

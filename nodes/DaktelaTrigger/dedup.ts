@@ -19,7 +19,7 @@
  * duplicate within seconds can start a second execution.
  */
 
-import { sha256, toHex } from './security/sha256';
+import { sha256Hex } from './security/digest';
 
 /** Key -> expiry in epoch seconds, as stored in static data. */
 export type DedupStore = Record<string, number>;
@@ -53,7 +53,7 @@ function stable(value: unknown): Json {
 
 /** A short content fingerprint: key order does not matter, any value change does. */
 export function fingerprint(value: unknown): string {
-	return toHex(sha256(JSON.stringify(stable(value)))).slice(0, 16);
+	return sha256Hex(JSON.stringify(stable(value))).slice(0, 16);
 }
 
 /**

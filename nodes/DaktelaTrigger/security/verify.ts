@@ -6,7 +6,7 @@
  * fixed-length digests, and no message ever contains a received or configured secret.
  */
 
-import { constantTimeEqual, hmacSha256, sha256, toHex, utf8Bytes } from './sha256';
+import { constantTimeEqual, hmacSha256, sha256, toHex } from './digest';
 
 /** Header the Daktela automation sends the shared secret in (the CRM Sync SDK's convention). */
 export const SECRET_HEADER = 'X-Webhook-Secret';
@@ -101,14 +101,9 @@ export function parseSignatureHeader(value: string): ParsedSignature | undefined
 	return { timestamp, signatures: signatures.slice(0, MAX_SIGNATURES) };
 }
 
-/** The string a sender signs: `<t>.<raw body>`, as bytes (the body is used byte for byte). */
-function signedPayload(timestamp: number, rawBody: Uint8Array | string): Uint8Array {
-	const prefix = utf8Bytes(`${timestamp}.`);
-	const body = typeof rawBody === 'string' ? utf8Bytes(rawBody) : rawBody;
-	const payload = new Uint8Array(prefix.length + body.length);
-	payload.set(prefix);
-	payload.set(body, prefix.length);
-	return payload;
+/** The string a sender signs: `<t>.<raw body>` (the body is used byte for byte). */
+function signatureDigest(secret: string, timestamp: number, rawBody: Uint8Array | string): Uint8Array {
+	return hmacSha256(secret, `${timestamp}.`, rawBody);
 }
 
 /** Hex HMAC-SHA256 of `<t>.<raw body>`: what a signing sender puts after `v1=`. */
@@ -117,7 +112,7 @@ export function computeSignature(
 	timestamp: number,
 	rawBody: Uint8Array | string,
 ): string {
-	return toHex(hmacSha256(secret, signedPayload(timestamp, rawBody)));
+	return toHex(signatureDigest(secret, timestamp, rawBody));
 }
 
 /** A complete header value; one v1 per secret lets a sender sign with old and new during rotation. */
@@ -171,8 +166,9 @@ export function verifySignature(check: SignatureCheck): Verdict {
 			message: `Malformed ${SIGNATURE_HEADER} header: expected t=<unix seconds>,v1=<hex HMAC-SHA256>`,
 		};
 	}
-	const payload = signedPayload(parsed.timestamp, check.rawBody);
-	const expected = check.secrets.filter((s) => s !== '').map((s) => hmacSha256(s, payload));
+	const expected = check.secrets
+		.filter((s) => s !== '')
+		.map((s) => signatureDigest(s, parsed.timestamp, check.rawBody));
 	// A value that is not 64 hex characters is compared as 32 zero bytes, so it costs the same.
 	const placeholder = new Uint8Array(32);
 	let matched = false;
