@@ -96,6 +96,8 @@ export async function freePort(): Promise<number> {
 export interface PackedPackage {
 	tarball: string;
 	version: string;
+	/** Removes the tarball's temp folder. */
+	cleanup?(): void;
 }
 
 function runSync(command: string, args: string[], cwd: string, env?: NodeJS.ProcessEnv): string {
@@ -115,26 +117,76 @@ function runSync(command: string, args: string[], cwd: string, env?: NodeJS.Proc
 }
 
 /**
- * `npm run build` (unless E2E_SKIP_BUILD=1), then `npm pack` into a temp folder, so the tarball holds
- * exactly what `files` publishes.
+ * A copy of the working tree (tracked + untracked, not ignored: `git ls-files -co
+ * --exclude-standard`) with node_modules linked, so the build writes its own dist/ and never races
+ * another `npm run build` in the same checkout (gulp's clean-up step fails when two builds share
+ * dist/). Undefined when this is not a git checkout.
  */
-export function buildAndPack(options: { build?: boolean } = {}): PackedPackage {
-	const build = options.build ?? process.env.E2E_SKIP_BUILD !== '1';
+function stageWorkingTree(): string | undefined {
+	const listed = spawnSync('git', ['ls-files', '-co', '--exclude-standard', '-z'], {
+		cwd: REPO_ROOT,
+		encoding: 'utf8',
+		maxBuffer: 64 * 1024 * 1024,
+	});
+	if (listed.status !== 0) return undefined;
+	const stage = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-daktela-build-'));
+	for (const file of listed.stdout.split('\0')) {
+		if (!file || file.startsWith('node_modules/')) continue;
+		const from = path.join(REPO_ROOT, file);
+		if (!fs.existsSync(from) || fs.statSync(from).isDirectory()) continue; // deleted / submodule
+		const to = path.join(stage, file);
+		fs.mkdirSync(path.dirname(to), { recursive: true });
+		fs.copyFileSync(from, to);
+	}
+	fs.symlinkSync(path.join(REPO_ROOT, 'node_modules'), path.join(stage, 'node_modules'), 'dir');
+	return stage;
+}
+
+/**
+ * Builds and packs the package; the tarball holds exactly what `files` publishes.
+ *  - default: `npm run build` in a staged copy of the working tree (see stageWorkingTree);
+ *  - E2E_BUILD_IN_PLACE=1 (or `{ build: 'in-place' }`): `npm run build` in the checkout;
+ *  - E2E_SKIP_BUILD=1 (or `{ build: false }`): pack the checkout's existing dist/.
+ */
+export function buildAndPack(
+	options: { build?: 'stage' | 'in-place' | false } = {},
+): PackedPackage {
+	const mode =
+		options.build ??
+		(process.env.E2E_SKIP_BUILD === '1'
+			? false
+			: process.env.E2E_BUILD_IN_PLACE === '1'
+				? 'in-place'
+				: 'stage');
 	const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-	if (build) runSync(npm, ['run', 'build', '--silent'], REPO_ROOT);
+	let root = REPO_ROOT;
+	let stage: string | undefined;
+	if (mode === 'stage') {
+		stage = stageWorkingTree();
+		if (stage) root = stage;
+	}
 	const destination = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-daktela-pack-'));
-	const out = runSync(
-		npm,
-		['pack', '--json', '--ignore-scripts', '--pack-destination', destination],
-		REPO_ROOT,
-	);
-	const info = JSON.parse(out.slice(out.indexOf('['))) as Array<{
-		filename: string;
-		version: string;
-	}>;
-	const tarball = path.join(destination, info[0].filename);
-	if (!fs.existsSync(tarball)) throw new Error(`npm pack did not produce ${tarball}`);
-	return { tarball, version: info[0].version };
+	try {
+		if (mode !== false) runSync(npm, ['run', 'build', '--silent'], root);
+		const out = runSync(
+			npm,
+			['pack', '--json', '--ignore-scripts', '--pack-destination', destination],
+			root,
+		);
+		const info = JSON.parse(out.slice(out.indexOf('['))) as Array<{
+			filename: string;
+			version: string;
+		}>;
+		const tarball = path.join(destination, info[0].filename);
+		if (!fs.existsSync(tarball)) throw new Error(`npm pack did not produce ${tarball}`);
+		return {
+			tarball,
+			version: info[0].version,
+			cleanup: () => fs.rmSync(destination, { recursive: true, force: true }),
+		};
+	} finally {
+		if (stage) fs.rmSync(stage, { recursive: true, force: true });
+	}
 }
 
 /**
@@ -260,6 +312,11 @@ export class N8n {
 		fs.mkdirSync(path.join(userFolder, '.n8n'), { recursive: true });
 		if (options.pkg) installPackage(userFolder, options.pkg);
 		return new N8n(rt, options, userFolder);
+	}
+
+	/** Where the package is installed in this instance's user folder. */
+	get packageDir(): string {
+		return path.join(this.userFolder, '.n8n', 'nodes', 'node_modules', PACKAGE_NAME);
 	}
 
 	/** The environment of every n8n process (ports are added per process). */

@@ -52,14 +52,17 @@ function say(message: string): void {
 }
 
 /**
- * Node type names the package registers, read from the built files as n8n loads them (in a plain
- * Node child process: the bundles are CommonJS and should not go through tsx's loader).
+ * Node type names the package registers, read from the INSTALLED package as n8n loads it, in a
+ * plain Node child process (the bundles are CommonJS; n8n-workflow, their only peer, resolves from
+ * the repo's node_modules).
  */
-function packageNodeTypes(): string[] {
+function packageNodeTypes(installed: string): string[] {
 	const script = `
-		const pkg = require('./package.json');
+		const path = require('node:path');
+		const dir = process.argv[1];
+		const pkg = require(path.join(dir, 'package.json'));
 		const names = pkg.n8n.nodes.map((file) => {
-			const mod = require('./' + file);
+			const mod = require(path.join(dir, file));
 			const NodeClass = Object.values(mod).find((value) => typeof value === 'function');
 			if (!NodeClass) throw new Error(file + ' exports no node class');
 			const node = new NodeClass();
@@ -68,7 +71,11 @@ function packageNodeTypes(): string[] {
 		});
 		process.stdout.write(JSON.stringify(names));
 	`;
-	const result = spawnSync(process.execPath, ['-e', script], { cwd: REPO_ROOT, encoding: 'utf8' });
+	const result = spawnSync(process.execPath, ['-e', script, installed], {
+		cwd: REPO_ROOT,
+		encoding: 'utf8',
+		env: { ...process.env, NODE_PATH: path.join(REPO_ROOT, 'node_modules') },
+	});
 	if (result.status !== 0) throw new Error(`loading the built nodes failed:\n${result.stderr}`);
 	return JSON.parse(result.stdout) as string[];
 }
@@ -105,7 +112,7 @@ async function main(): Promise<number> {
 			{
 				name: 'package: every registered node is known to n8n',
 				async run() {
-					const expected = packageNodeTypes();
+					const expected = packageNodeTypes(catalog.packageDir);
 					const missing = expected.filter((type) => !nodeTypes.has(type));
 					if (missing.length) throw new Error(`n8n does not know: ${missing.join(', ')}`);
 					return expected.join(', ');
@@ -186,6 +193,7 @@ async function main(): Promise<number> {
 		return failed.length ? 1 : 0;
 	} finally {
 		await catalog.dispose();
+		pkg.cleanup?.();
 	}
 }
 

@@ -45,14 +45,19 @@ function log(message: string): void {
 }
 
 /**
- * An environment for child processes: the caller's, minus everything an outer `npm run` injected
- * (npm_config_ignore_scripts from the project's .npmrc, npm_config_local_prefix, ...) which would
- * leak into the runtime's own npm calls, with Node 24 first on PATH.
+ * What an outer `npm run` injects that must not leak into the runtime's own npm and n8n processes:
+ * the project's `ignore-scripts`, its prefix, Node 20's nodedir / node-gyp, lifecycle and package
+ * variables. Registry, proxy, cafile and cache settings (npm_config_registry, ..._proxy, ...)
+ * are kept so a CI that configures npm through the environment still works.
  */
+const LEAKY_NPM_ENV =
+	/^(npm_config_(ignore_scripts|local_prefix|prefix|global_prefix|nodedir|node_gyp|user_agent|npm_version|loglevel|init_module|yes)|npm_(lifecycle_.*|package_.*|command|execpath|node_execpath))$/i;
+
+/** An environment for child processes: the caller's minus npm-run leftovers, Node 24 first on PATH. */
 export function cleanEnv(nodeBinDir: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 	const env: NodeJS.ProcessEnv = {};
 	for (const [key, value] of Object.entries(process.env)) {
-		if (/^npm_/i.test(key)) continue;
+		if (LEAKY_NPM_ENV.test(key)) continue;
 		if (key === 'INIT_CWD' || key === 'NODE_OPTIONS' || key === 'NODE_PATH') continue;
 		env[key] = value;
 	}

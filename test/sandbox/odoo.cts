@@ -1219,7 +1219,6 @@ export async function startOdooSandbox(options: OdooSandboxOptions = {}): Promis
 			const match = /^bearer\s+(.+)$/i.exec(auth);
 			const headerDb = req.headers['x-odoo-database'];
 			if (!match || !safeEqual(match[1], apiKey)) {
-				counters.errors++;
 				send(401, {
 					name: 'werkzeug.exceptions.Unauthorized',
 					message: 'Invalid apikey',
