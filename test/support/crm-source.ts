@@ -11,6 +11,7 @@
  * (0 = no limit) per input item and returns the records with `updatedAt >= since`, sorted
  * ascending by (updatedAt, id), at most `limit` of them: what the Sync Checkpoint's Get Cursor
  * hands a sorted source. `onRead` lets a spec change the CRM while a run is under way.
+ * `crmWriterNode(crm)` is the other direction: a "create or update by id" that logs each write.
  */
 import {
 	NodeConnectionTypes,
@@ -36,6 +37,9 @@ export class InMemoryCrm {
 
 	/** Called after each read with the table and the records returned (may mutate the CRM). */
 	onRead?: (table: string, records: CrmRecord[]) => void;
+
+	/** Every write through crmWriterNode, in order. */
+	readonly writes: Array<{ table: string; id: string; action: 'created' | 'updated' }> = [];
 
 	/** Every read: table, since, limit, how many records came back. */
 	readonly reads: Array<{ table: string; since: string; limit: number; returned: number }> = [];
@@ -146,6 +150,56 @@ export function crmSourceNode(crm: InMemoryCrm): INodeType {
 				for (const record of crm.read(table, since ?? '', limit)) {
 					out.push({ json: record as IDataObject, pairedItem: { item: i } });
 				}
+			}
+			return [out];
+		},
+	};
+}
+
+/**
+ * A node type writing each input item into `crm` (insert or update by the `id` field), as a CRM
+ * node's "create or update" would. Every write is logged in `crm.writes`, so a spec can count
+ * what reached the CRM. Items without an id fail (Continue On Fail gives `json.error`).
+ */
+export function crmWriterNode(crm: InMemoryCrm): INodeType {
+	return {
+		description: {
+			displayName: 'In-Memory CRM Write',
+			name: 'inMemoryCrmWrite',
+			group: ['output'],
+			version: 1,
+			description: 'Creates or updates records of an in-memory CRM by ID',
+			defaults: { name: 'In-Memory CRM Write' },
+			inputs: [NodeConnectionTypes.Main],
+			outputs: [NodeConnectionTypes.Main],
+			properties: [
+				{
+					displayName: 'Table',
+					name: 'table',
+					type: 'string',
+					default: '',
+					description: 'CRM table to write',
+				},
+			],
+		},
+		async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+			const out: INodeExecutionData[] = [];
+			const items = this.getInputData();
+			for (let i = 0; i < items.length; i++) {
+				const table = String(this.getNodeParameter('table', i));
+				const fields = { ...items[i].json };
+				const id = fields.id === undefined || fields.id === null ? '' : String(fields.id);
+				if (!id) {
+					out.push({ json: { ...fields, error: 'id is empty' }, pairedItem: { item: i } });
+					continue;
+				}
+				delete fields.updatedAt;
+				const exists = crm.get(table, id) !== undefined;
+				const record = exists
+					? crm.update(table, id, fields)
+					: crm.insert(table, { ...fields, id });
+				crm.writes.push({ table, id, action: exists ? 'updated' : 'created' });
+				out.push({ json: record as IDataObject, pairedItem: { item: i } });
 			}
 			return [out];
 		},
