@@ -40,8 +40,36 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
 	}
 }
 
+function groupAlive(pid: number): boolean {
+	try {
+		process.kill(-pid, 0);
+		return true;
+	} catch {
+		return false;
+	}
+}
+
+/**
+ * Synchronous last resort (process 'exit'): SIGTERM every group we started, give them up to 10 s
+ * (n8n shuts down gracefully on the first SIGTERM, but can hang if it was still starting), then
+ * SIGKILL what is left.
+ */
 function killAllSync(): void {
+	const pids = [...live]
+		.map((child) => child.pid)
+		.filter((pid): pid is number => pid !== undefined);
 	for (const child of live) killGroup(child, 'SIGTERM');
+	const pause = new Int32Array(new SharedArrayBuffer(4));
+	const deadline = Date.now() + 10000;
+	while (pids.some(groupAlive) && Date.now() < deadline) Atomics.wait(pause, 0, 0, 100);
+	for (const pid of pids.filter(groupAlive)) {
+		try {
+			process.kill(-pid, 'SIGKILL');
+		} catch {
+			// Gone meanwhile.
+		}
+	}
+	live.clear();
 }
 
 let hooksInstalled = false;
@@ -51,8 +79,10 @@ function installExitHooks(): void {
 	process.on('exit', killAllSync);
 	for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 		process.once(signal, () => {
-			killAllSync();
-			process.exit(signal === 'SIGINT' ? 130 : 143);
+			process.stderr.write(`\n[e2e] ${signal}: stopping ${live.size} n8n process(es)\n`);
+			void Promise.all([...live].map((child) => stopChild(child, 10000))).finally(() =>
+				process.exit(signal === 'SIGINT' ? 130 : 143),
+			);
 		});
 	}
 }
@@ -68,9 +98,9 @@ function waitForExit(child: ChildProcess, ms: number): Promise<boolean> {
 	});
 }
 
-async function stopChild(child: ChildProcess): Promise<void> {
+async function stopChild(child: ChildProcess, graceMs = 15000): Promise<void> {
 	killGroup(child, 'SIGTERM');
-	if (!(await waitForExit(child, 15000))) {
+	if (!(await waitForExit(child, graceMs))) {
 		killGroup(child, 'SIGKILL');
 		await waitForExit(child, 5000);
 	}
