@@ -6,14 +6,12 @@
  * Not pure: it reuses the Daktela node's n8n helpers. Delete events are not re-fetched (the record
  * is gone).
  */
-import type { IDataObject, IExecuteFunctions, IWebhookFunctions } from 'n8n-workflow';
+import type { IDataObject, IWebhookFunctions } from 'n8n-workflow';
 
 import { attachChannelDetail } from '../Daktela/helpers/channelDetail';
 import { ENTITIES } from '../Daktela/helpers/entities';
 import { outputRecord, type Session } from '../Daktela/helpers/execution';
 import type { DaktelaRecord } from '../Daktela/helpers/normalise';
-import type { DaktelaClient } from '../Daktela/transport/client';
-import { fromDaktelaTime, toDaktelaTime } from '../Daktela/transport/time';
 
 import type { Delivery } from './events';
 
@@ -34,27 +32,6 @@ export function canRefetch(delivery: Delivery): boolean {
 }
 
 /**
- * The Daktela node's Session around a client (its openSession() takes an execute context only).
- * One delivery converts a handful of times, so no memo is needed.
- */
-export function sessionFor(client: DaktelaClient): Session {
-	const timeZone = client.instanceTimeZone;
-	return {
-		client,
-		timeZone,
-		toIso: (daktelaTime: string) => fromDaktelaTime(daktelaTime, timeZone),
-		toDaktelaTime: (iso: string) => {
-			try {
-				return toDaktelaTime(iso, timeZone);
-			} catch {
-				// Not a time after all: the caller keeps the value as it is.
-				return undefined;
-			}
-		},
-	};
-}
-
-/**
  * GET by name (plus the channel record for activities, fetched only when Daktela did not embed
  * it). Rejects with the transport's DaktelaApiError (kind notFound, server, network, ...) after
  * the client's retries.
@@ -67,9 +44,7 @@ export async function fetchRecord(
 ): Promise<FetchedRecord> {
 	const raw = await session.client.get<DaktelaRecord>(endpointOf(delivery), delivery.name);
 	if (delivery.event.entity === 'activity') {
-		// attachChannelDetail is typed for the Daktela node's execute() but only logs through the
-		// context (ctx.logger), which a webhook context has as well.
-		await attachChannelDetail(ctx as unknown as IExecuteFunctions, session, [raw]);
+		await attachChannelDetail(ctx, session, [raw]);
 	}
 	return { raw, output: outputRecord(raw, session, isoTimes) };
 }

@@ -21,7 +21,7 @@ import type {
 	IWebhookResponseData,
 } from 'n8n-workflow';
 
-import type { Session } from '../Daktela/helpers/execution';
+import { createSession, type Session } from '../Daktela/helpers/execution';
 import { DaktelaApiError } from '../Daktela/transport/errors';
 import { createDaktelaClient } from '../Daktela/transport/n8n';
 
@@ -35,7 +35,7 @@ import {
 	withKeyLock,
 } from './dedup';
 import { isSelected, readBodyFields, readDelivery, type Delivery } from './events';
-import { canRefetch, endpointOf, fetchRecord, sessionFor } from './refetch';
+import { canRefetch, endpointOf, fetchRecord } from './refetch';
 import {
 	DEFAULT_REPLAY_WINDOW_SECONDS,
 	MIN_SECRET_LENGTH,
@@ -289,7 +289,7 @@ export async function handleDelivery(ctx: IWebhookFunctions): Promise<IWebhookRe
 	let session: Session | undefined;
 	if (settings.refetch && canRefetch(delivery)) {
 		try {
-			session = sessionFor(await createDaktelaClient(ctx, REFETCH_RETRY));
+			session = createSession(await createDaktelaClient(ctx, REFETCH_RETRY));
 		} catch (error) {
 			const message = error instanceof Error ? error.message : String(error);
 			ctx.logger.error(`Daktela Trigger "${ctx.getNode().name}": ${message}`);

@@ -5,7 +5,7 @@
  * fields), the records are fetched in bulk from the channel endpoint, one request per chunk of
  * keys and channel, never one per activity.
  */
-import type { IExecuteFunctions } from 'n8n-workflow';
+import type { Logger } from 'n8n-workflow';
 
 import { cond } from '../transport/query';
 import { CHANNEL_DETAIL, type ActivityType } from './entities';
@@ -29,9 +29,12 @@ function referenceOf(item: unknown, key: string): string | undefined {
 	return undefined;
 }
 
-/** Fills `item` of each activity with its full channel record (in place). */
+/**
+ * Fills `item` of each activity with its full channel record (in place). Only logs through `ctx`,
+ * so any n8n context will do (the Daktela node's execute(), the Daktela Trigger's webhook()).
+ */
 export async function attachChannelDetail(
-	ctx: IExecuteFunctions,
+	ctx: { logger: Logger },
 	session: Session,
 	activities: DaktelaRecord[],
 ): Promise<void> {

@@ -42,8 +42,12 @@ export interface Session {
  */
 const BATCH_MAX_RETRIES = 10;
 
-export async function openSession(ctx: IExecuteFunctions): Promise<Session> {
-	const client = await createDaktelaClient(ctx, { maxRetries: BATCH_MAX_RETRIES });
+/**
+ * The session around a client: the Daktela node's operations and the Daktela Trigger's re-fetch
+ * both use it, so a record comes out the same whichever of them loaded it. The time zone is the
+ * client's (the credential's), so the two can never disagree.
+ */
+export function createSession(client: DaktelaClient): Session {
 	const timeZone = client.instanceTimeZone;
 	// Each transport time call validates the zone through luxon (~0.2 ms); outputs of thousands
 	// of records convert two or more times each, so conversions are remembered per run.
@@ -68,6 +72,11 @@ export async function openSession(ctx: IExecuteFunctions): Promise<Session> {
 			}
 		},
 	};
+}
+
+/** The session of a Daktela node run, on the node's credential. */
+export async function openSession(ctx: IExecuteFunctions): Promise<Session> {
+	return createSession(await createDaktelaClient(ctx, { maxRetries: BATCH_MAX_RETRIES }));
 }
 
 /**
