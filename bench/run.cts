@@ -1,0 +1,122 @@
+/**
+ * `npm run bench`: fewer API calls, more records per second, a cheap idle poll and a fast mapper,
+ * each against its baseline measured in the same run. Prints a table (metric, value, unit,
+ * baseline, ratio, goal, PASS/FAIL), notes on what was measured, then one JSON line per metric:
+ * `{"metric": "...", "value": N, "unit": "...", "baseline": N, "ratio": N}` (ratio = value /
+ * baseline).
+ *
+ *   npm run bench                    # the full run, a few minutes
+ *   npm run bench -- --quick         # 2,000 records, 200-record SDK sample: a smoke run
+ *   npm run bench -- --strict        # exit 1 when a goal is missed (default: report only)
+ *   npm run bench -- --records 10000 --sample 500 --latency 20
+ *
+ * Benchmarks: bench/mapper.cts (Field Mapper vs hand-written JS), bench/upsert.cts (Daktela node
+ * upsert and re-sync vs the SDK loop), bench/poll.cts (idle incremental poll). Progress goes to
+ * stderr, results to stdout.
+ */
+import { createRequire } from 'node:module';
+import { cpus, loadavg } from 'node:os';
+
+// tsx 4 runs this .cts entry through Node's ESM loader, whose require() does not transform .ts
+// files (Node 20). tsx's CommonJS hook plus a plain require does: everything below is loaded so.
+const load = createRequire(__filename);
+(load('tsx/cjs/api') as { register(): void }).register();
+
+type Report = typeof import('./report.cjs');
+type Metric = import('./report.cjs').Metric;
+type Row = import('./report.cjs').Row;
+
+function parseArgs(argv: string[]) {
+	const args = new Map<string, string>();
+	for (let i = 0; i < argv.length; i++) {
+		const arg = argv[i];
+		if (!arg.startsWith('--')) throw new Error(`Unexpected argument: ${arg}`);
+		const [key, inline] = arg.slice(2).split('=', 2);
+		if (inline !== undefined) args.set(key, inline);
+		else if (argv[i + 1] !== undefined && !argv[i + 1].startsWith('--')) args.set(key, argv[++i]);
+		else args.set(key, 'true');
+	}
+	const quick = args.has('quick');
+	const number = (name: string, fallback: number) => {
+		const raw = args.get(name);
+		const n = raw === undefined ? fallback : Number(raw);
+		if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} must be a positive number`);
+		return n;
+	};
+	return {
+		records: number('records', quick ? 2000 : 10_000),
+		sample: number('sample', quick ? 200 : 500),
+		latencyMs: number('latency', 20),
+		mapperItems: number('mapper-items', quick ? 20_000 : 100_000),
+		strict: args.has('strict'),
+		quick,
+	};
+}
+
+async function main(): Promise<void> {
+	const options = parseArgs(process.argv.slice(2));
+	const log = (line: string) => process.stderr.write(`${line}\n`);
+	const { render, verdict, withGoal } = load('./report.cts') as Report;
+	const rows: Row[] = [];
+	const notes: string[] = [];
+	const started = performance.now();
+
+	// The mapper first, while the process is small: its peak RSS is then the mapper's.
+	log(`Field Mapper: ${options.mapperItems} items of 20 fields, vs hand-written JS...`);
+	const { runMapperBench } = load('./mapper.cts') as {
+		runMapperBench(items?: number): Promise<Metric[]>;
+	};
+	for (const metric of await runMapperBench(options.mapperItems)) {
+		rows.push(
+			withGoal(
+				metric,
+				metric.metric === 'mapper_items_per_second'
+					? `compiled YAML mapping vs a hand-written function, ${options.mapperItems} items`
+					: 'peak resident memory of the bench process while mapping (inputs and outputs held)',
+			),
+		);
+	}
+
+	const { runUpsertBench } = load('./upsert.cts') as typeof import('./upsert.cjs');
+	const upsert = await runUpsertBench({ ...options, log });
+	rows.push(...upsert.rows);
+	notes.push(...upsert.notes);
+
+	const { runPollBench } = load('./poll.cts') as typeof import('./poll.cjs');
+	const poll = await runPollBench({
+		latencyMs: options.latencyMs,
+		seed: { accounts: 300, contacts: 2500, activities: 3000 },
+		log,
+	});
+	rows.push(...poll.rows);
+	notes.push(...poll.notes);
+
+	// Keep the issue's order: upsert, re-sync, poll, mapper.
+	const order = [
+		'upsert_calls_per_changed_record',
+		'upsert_records_per_second',
+		'resync_calls_per_unchanged_record',
+		'resync_writes',
+		'poll_requests_per_entity',
+		'mapper_items_per_second',
+		'mapper_peak_rss_mb',
+	];
+	rows.sort((a, b) => order.indexOf(a.metric) - order.indexOf(b.metric));
+	notes.push(
+		`node ${process.version}, ${cpus().length} CPU(s), ` +
+			`load average ${loadavg()[0].toFixed(1)}; ` +
+			`${options.quick ? 'quick run; ' : ''}total ${Math.round((performance.now() - started) / 1000)} s`,
+	);
+	process.stdout.write(render(rows, notes));
+
+	const missed = rows.filter((r) => verdict(r) === 'FAIL');
+	if (missed.length) {
+		log(`Goal missed: ${missed.map((r) => r.metric).join(', ')}`);
+		if (options.strict) process.exitCode = 1;
+	}
+}
+
+main().catch((error: unknown) => {
+	process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
+	process.exitCode = 1;
+});
