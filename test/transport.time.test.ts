@@ -114,6 +114,20 @@ describe('toDaktelaTime: anything time-like -> Daktela wall time', () => {
 		);
 		expect(() => assertTimeZone('')).toThrow(DaktelaInputError);
 	});
+
+	it('checks each zone name once but answers the same on every call', () => {
+		// Zone validity is cached per name: an unknown zone must keep failing, a known one keep working.
+		for (let i = 0; i < 3; i++) {
+			expect(() => fromDaktelaTime('2026-07-01 10:00:00', 'Mars/Olympus')).toThrow(
+				/Unknown time zone "Mars\/Olympus"/,
+			);
+			expect(fromDaktelaTime('2026-07-01 10:00:00', ` ${PRAGUE} `)).toBe(
+				'2026-07-01T10:00:00+02:00',
+			);
+			expect(fromDaktelaTime('2026-07-01 10:00:00', PRAGUE)).toBe('2026-07-01T10:00:00+02:00');
+		}
+		expect(() => assertTimeZone(undefined as unknown as string)).toThrow(DaktelaInputError);
+	});
 });
 
 describe('round trips', () => {

