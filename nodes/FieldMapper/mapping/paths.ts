@@ -39,20 +39,31 @@ function step(current: unknown, key: string): unknown {
 	return v;
 }
 
+const isIndex = (segment: string) => /^\d+$/.test(segment);
+
+/** One step for a segment that is not a list index: a plain own-field read. */
+function fieldStep(key: string): Getter {
+	return (current) => {
+		if (current === null || typeof current !== 'object') return null;
+		const v = (current as Record<string, unknown>)[key];
+		// Inherited members (toString, hasOwnProperty...) are not record fields.
+		return v === undefined || typeof v === 'function' ? null : v;
+	};
+}
+
 export function compileGetter(path: string): Getter {
 	const segments = splitPath(path);
-	if (segments.length === 1) {
-		const [a] = segments;
-		return (record) => step(record, a);
-	}
-	if (segments.length === 2) {
-		const [a, b] = segments;
-		return (record) => step(step(record, a), b);
+	// Specialised closures: the hot path of every mapping entry.
+	const steps = segments.map((s) => (isIndex(s) ? (r: unknown) => step(r, s) : fieldStep(s)));
+	if (steps.length === 1) return steps[0];
+	if (steps.length === 2) {
+		const [a, b] = steps;
+		return (record) => b(a(record));
 	}
 	return (record) => {
 		let current: unknown = record;
-		for (const segment of segments) {
-			current = step(current, segment);
+		for (const s of steps) {
+			current = s(current);
 			if (current === null) return null;
 		}
 		return current;
@@ -67,21 +78,66 @@ export function compileSetter(path: string): Setter {
 			target[last] = value;
 		};
 	}
+	// `target` is an object this engine built, so a plain object check is enough here.
+	const child = (parent: Record<string, unknown>, key: string): Record<string, unknown> => {
+		const next = parent[key];
+		if (typeof next === 'object' && next !== null && !Array.isArray(next)) {
+			return next as Record<string, unknown>;
+		}
+		const created: Record<string, unknown> = {};
+		parent[key] = created;
+		return created;
+	};
+	if (segments.length === 2) {
+		const first = segments[0];
+		return (target, value) => {
+			child(target, first)[last] = value;
+		};
+	}
 	const parents = segments.slice(0, -1);
 	return (target, value) => {
 		let current: Record<string, unknown> = target;
-		for (const segment of parents) {
-			const next = current[segment];
-			if (isPlainObject(next)) {
-				current = next;
-			} else {
-				const created: Record<string, unknown> = {};
-				current[segment] = created;
-				current = created;
-			}
-		}
+		for (const segment of parents) current = child(current, segment);
 		current[last] = value;
 	};
+}
+
+/**
+ * Reads `segments` from `record` (the getter logic as one plain function). Compiled entries call
+ * it directly with their segments, so V8 inlines it into each entry's closure instead of paying a
+ * closure call per path step.
+ */
+export function readSegments(record: unknown, segments: readonly string[]): unknown {
+	let current = record;
+	for (let i = 0; i < segments.length; i++) {
+		if (current === null || typeof current !== 'object') return null;
+		const v = (current as Record<string, unknown>)[segments[i]];
+		// Inherited members (toString, hasOwnProperty...) are not record fields.
+		if (v === undefined || typeof v === 'function') return null;
+		current = v;
+	}
+	return current;
+}
+
+/** Writes `value` at `segments` in an object this engine built (see readSegments). */
+export function writeSegments(
+	target: Record<string, unknown>,
+	segments: readonly string[],
+	value: unknown,
+): void {
+	let current = target;
+	const last = segments.length - 1;
+	for (let i = 0; i < last; i++) {
+		const next = current[segments[i]];
+		if (typeof next === 'object' && next !== null && !Array.isArray(next)) {
+			current = next as Record<string, unknown>;
+		} else {
+			const created: Record<string, unknown> = {};
+			current[segments[i]] = created;
+			current = created;
+		}
+	}
+	current[segments[last]] = value;
 }
 
 export function getPath(record: unknown, path: string): unknown {

@@ -52,6 +52,7 @@ export function compileTemplate(template: string): (record: unknown) => string |
 			out += literals[i] + piece;
 		}
 		if (!any) return null;
-		return (out + tail).replace(/ {2,}/g, ' ').trim();
+		out += tail;
+		return (out.includes('  ') ? out.replace(/ {2,}/g, ' ') : out).trim();
 	};
 }

@@ -15,8 +15,13 @@ export const url: TransformerDef<Params> = {
 	params,
 	create(p) {
 		const parts = (p.template ?? '{value}').split('{value}');
+		const [before, after] = parts;
+		const fill =
+			parts.length === 2
+				? (text: string) => before + text + after
+				: (text: string) => parts.join(text);
 		return eachValue((value) =>
-			value === null || value === undefined || value === '' ? value : parts.join(phpString(value)),
+			value === null || value === undefined || value === '' ? value : fill(phpString(value)),
 		);
 	},
 	inverse: (p) => ({ name: 'url_extract', params: { template: p.template ?? '{value}' } }),
