@@ -35,7 +35,14 @@ export function nodeTypeProblems(
 				`${label}: typeVersion ${node.typeVersion} not in [${info.versions.join(', ')}]`,
 			);
 		}
+		// The HTTP Request node takes any credential type that n8n can apply to a request
+		// ("Predefined Credential Type"); export:nodes does not list those.
+		const predefined =
+			node.parameters?.authentication === 'predefinedCredentialType'
+				? node.parameters.nodeCredentialType
+				: undefined;
 		for (const credentialType of Object.keys(node.credentials ?? {})) {
+			if (credentialType === predefined) continue;
 			if (!info.credentials.has(credentialType)) {
 				problems.push(`${label}: credential type ${credentialType} is not one this node accepts`);
 			}

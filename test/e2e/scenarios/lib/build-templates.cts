@@ -1,0 +1,1158 @@
+/**
+ * Generates workflows-templates/*.json: {hubspot, odoo} x {batch CRM -> Daktela, batch activities
+ * -> CRM, real-time Daktela -> CRM, real-time CRM -> Daktela}.
+ *
+ *     npx tsx test/e2e/scenarios/lib/build-templates.cts     # rewrites the JSON files
+ *
+ * The JSON files are the product (users import them); this script keeps the eight consistent.
+ * Parameter names and values are those of n8n 2.41.1 (n8n-nodes-base) and of this package.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+import {
+	ACTIVITY_TO_HUBSPOT_CALL,
+	ACTIVITY_TO_HUBSPOT_NOTE,
+	ACTIVITY_TO_ODOO_MESSAGE,
+	HUBSPOT_COMPANY_TO_ACCOUNT,
+	HUBSPOT_PROFILE_CONTACT_TO_CONTACT,
+	HUBSPOT_SEARCH_CONTACT_TO_CONTACT,
+	ODOO_COMPANY_TO_ACCOUNT,
+	ODOO_PERSON_TO_CONTACT,
+} from './mappings.cjs';
+import {
+	credential,
+	rl,
+	stableUuid,
+	WorkflowBuilder,
+	type TemplateWorkflow,
+} from './workflow-builder.cjs';
+
+export const TEMPLATES_DIR = path.resolve(__dirname, '..', '..', '..', '..', 'workflows-templates');
+
+// Node types and the versions the templates use (all known to n8n 2.41.1).
+const N = {
+	schedule: ['n8n-nodes-base.scheduleTrigger', 1.2],
+	manual: ['n8n-nodes-base.manualTrigger', 1],
+	webhook: ['n8n-nodes-base.webhook', 2.1],
+	respond: ['n8n-nodes-base.respondToWebhook', 1.5],
+	if: ['n8n-nodes-base.if', 2.2],
+	set: ['n8n-nodes-base.set', 3.4],
+	splitOut: ['n8n-nodes-base.splitOut', 1],
+	noOp: ['n8n-nodes-base.noOp', 1],
+	http: ['n8n-nodes-base.httpRequest', 4.2],
+	odoo: ['n8n-nodes-base.odoo', 2],
+	hubspot: ['n8n-nodes-base.hubspot', 2.2],
+	checkpoint: ['n8n-nodes-daktela.syncCheckpoint', 1],
+	mapper: ['n8n-nodes-daktela.fieldMapper', 1],
+	daktela: ['n8n-nodes-daktela.daktela', 1],
+	trigger: ['n8n-nodes-daktela.daktelaTrigger', 1],
+} as const;
+
+type Kind = keyof typeof N;
+
+function add(
+	wf: WorkflowBuilder,
+	kind: Kind,
+	name: string,
+	position: [number, number],
+	parameters: Record<string, unknown>,
+	extra: Parameters<WorkflowBuilder['node']>[5] = {},
+): string {
+	const [type, version] = N[kind];
+	return wf.node(name, type, version, position, parameters, extra);
+}
+
+/** If v2.2 conditions: every condition a boolean expression that must be true. */
+function allTrue(seed: string, expressions: string[]): Record<string, unknown> {
+	return {
+		conditions: {
+			options: { caseSensitive: true, leftValue: '', typeValidation: 'strict', version: 2 },
+			conditions: expressions.map((leftValue, i) => ({
+				id: stableUuid(`${seed}/${i}`),
+				leftValue,
+				rightValue: '',
+				operator: { type: 'boolean', operation: 'true', singleValue: true },
+			})),
+			combinator: 'and',
+		},
+		options: {},
+	};
+}
+
+/** Set v3.4 "manual" assignments. */
+function assignments(
+	seed: string,
+	fields: Array<[name: string, type: 'string' | 'number' | 'array' | 'object', value: string]>,
+): Record<string, unknown> {
+	return {
+		assignments: {
+			assignments: fields.map(([name, type, value]) => ({
+				id: stableUuid(`${seed}/${name}`),
+				name,
+				value,
+				type,
+			})),
+		},
+		options: {},
+	};
+}
+
+const CONTINUE = { onError: 'continueRegularOutput' as const };
+
+// ---------------------------------------------------------------------------------------------
+// Sticky notes (plain words for n8n admins who are not developers)
+
+const SETTINGS_NOTE = `**Good to know**
+- The checkpoint is kept in this workflow's saved data. n8n saves it after scheduled runs and \`n8n execute\`, **not after runs you start in the editor**: there, every run starts from the beginning (it still only writes what differs).
+- Let one run finish before the next starts: set \`N8N_CONCURRENCY_PRODUCTION_LIMIT=1\` or keep the interval longer than a run. In queue mode the checkpoint is not kept between runs.`;
+
+const STEP = { width: 240, height: 330 };
+const STEP_Y = -400;
+
+interface BatchCrmNames {
+	crm: 'Odoo' | 'HubSpot';
+	sync: string;
+}
+
+function batchCrmToDaktelaNotes(wf: WorkflowBuilder, o: BatchCrmNames, crmNote: string): void {
+	wf.sticky(
+		`## ${o.crm} → Daktela: companies and people\nEvery 15 minutes this workflow copies the companies and people that changed in ${o.crm} into Daktela: companies become Daktela **accounts**, people become Daktela **contacts**. Accounts run first (upper row) so a contact's company already exists.\n\n**Set up**\n1. Open the Daktela and ${o.crm} nodes and pick your credentials.\n2. Check the two mappings in the *Map …* nodes.\n3. Save, then activate (publish) the workflow. The first run copies everything, later runs only what changed.\n\n${SETTINGS_NOTE}`,
+		[-760, STEP_Y],
+		{ width: 520, height: 760 },
+		4,
+	);
+	const steps = [
+		`### 1. When\nThe **schedule** starts the sync every 15 minutes: change the interval here.\n\n**Run by hand** starts the same sync from the editor (or \`n8n execute\` on the command line).`,
+		`### 2. Since when?\n**Get Cursor** remembers up to when the last run synced and hands out \`since\`: "changed since this time" (a minute earlier, to be safe).\n\nAccounts and contacts each have their own checkpoint (sync "${o.sync}").`,
+		crmNote,
+		`### 4. Skip repeats\nRecords changed right at the checkpoint are read twice on purpose, so nothing is missed. **Skip Processed** drops the ones this sync already wrote.\n\n*Record ID* and *Cursor Value* point at the CRM's id and "last modified" fields.`,
+		`### 5. Translate fields\nThe **Field Mapper** turns a ${o.crm} record into a Daktela one with the YAML mapping: \`cc_field\` is the Daktela field, \`crm_field\` the ${o.crm} field.\n\nAdd or remove lines to change what is copied; a mistake is reported with its line number.`,
+		`### 6. Write to Daktela\n**Create or Update** finds each record by its external ID (\`crm_account_<id>\`, \`crm_person_<id>\`), creates new ones, updates changed ones and leaves the rest alone.\n\nOn error it **continues**, so one bad record does not stop the others.`,
+		`### 7. Save the checkpoint\n**Commit** moves the checkpoint past the records that were written. If one failed, the checkpoint stays before it and the next run tries again (as the Daktela CRM Sync SDK does).\n\nIts output is the run's summary: created, updated, unchanged, failed.`,
+	];
+	steps.forEach((content, i) => wf.sticky(content, [i * 260 - 40, STEP_Y], STEP, i === 2 ? 3 : 7));
+}
+
+function triggers(wf: WorkflowBuilder): [string, string] {
+	const schedule = add(wf, 'schedule', 'Every 15 minutes', [0, 40], {
+		rule: { interval: [{ field: 'minutes', minutesInterval: 15 }] },
+	});
+	const manual = add(wf, 'manual', 'Run by hand', [0, 240], {});
+	return [schedule, manual];
+}
+
+function getCursor(
+	wf: WorkflowBuilder,
+	name: string,
+	position: [number, number],
+	sync: string,
+	entity: string,
+	getOptions: Record<string, unknown>,
+): string {
+	return add(wf, 'checkpoint', name, position, {
+		operation: 'get',
+		syncName: sync,
+		entity,
+		batchSize: 0,
+		lookbackSeconds: 60,
+		getOptions,
+	});
+}
+
+function skip(
+	wf: WorkflowBuilder,
+	name: string,
+	position: [number, number],
+	sync: string,
+	entity: string,
+	recordId: string,
+	cursorValue: string,
+	skipOptions: Record<string, unknown> = {},
+): string {
+	return add(wf, 'checkpoint', name, position, {
+		operation: 'skipProcessed',
+		syncName: sync,
+		entity,
+		recordId,
+		cursorValue,
+		skipOptions,
+	});
+}
+
+function commit(
+	wf: WorkflowBuilder,
+	name: string,
+	position: [number, number],
+	sync: string,
+	entity: string,
+	commitOptions: Record<string, unknown> = {},
+): string {
+	return add(wf, 'checkpoint', name, position, {
+		operation: 'commit',
+		syncName: sync,
+		entity,
+		recordSource: 'skipStep',
+		onFailure: 'hold',
+		sortedSource: false,
+		failOnFailure: false,
+		commitOptions,
+	});
+}
+
+function mapper(
+	wf: WorkflowBuilder,
+	name: string,
+	position: [number, number],
+	entity: 'account' | 'contact' | 'activity',
+	mapping: string,
+): string {
+	return add(
+		wf,
+		'mapper',
+		name,
+		position,
+		{
+			entity,
+			direction: entity === 'activity' ? 'toCrm' : 'toDaktela',
+			mappingMode: 'yaml',
+			mapping,
+			options: {},
+		},
+		CONTINUE,
+	);
+}
+
+function upsert(
+	wf: WorkflowBuilder,
+	name: string,
+	position: [number, number],
+	resource: 'account' | 'contact',
+): string {
+	return add(
+		wf,
+		'daktela',
+		name,
+		position,
+		{ resource, operation: 'upsert', matchOn: 'auto', dataMode: 'autoMap', options: {} },
+		{ ...CONTINUE, credentials: credential('daktelaApi') },
+	);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 1. Batch CRM -> Daktela
+
+const ODOO_PARTNER_FIELDS = 'name,email,phone,mobile,website,function,parent_id,write_date';
+
+function odooPartners(
+	wf: WorkflowBuilder,
+	name: string,
+	position: [number, number],
+	companies: boolean,
+): string {
+	const filter: Array<Record<string, unknown>> = [
+		{ fieldName: 'is_company', operator: 'equal', value: `={{ ${companies} }}` },
+		{
+			fieldName: 'write_date',
+			operator: 'greaterOrEqual',
+			value: "={{ $json.since ?? '1970-01-01 00:00:00' }}",
+		},
+	];
+	if (!companies) filter.push({ fieldName: 'type', operator: 'equal', value: 'contact' });
+	return add(
+		wf,
+		'odoo',
+		name,
+		position,
+		{
+			authentication: 'odooApiKeyApi',
+			resource: 'custom',
+			operation: 'getAll',
+			customResource: rl('res.partner'),
+			returnAll: true,
+			filters: { filter },
+			options: { fieldsList: ODOO_PARTNER_FIELDS },
+		},
+		{ credentials: credential('odooApiKeyApi') },
+	);
+}
+
+function odooBatchCrmToDaktela(): TemplateWorkflow {
+	const sync = 'odoo-to-daktela';
+	const wf = new WorkflowBuilder(
+		'dktOdooBatchToDaktela',
+		'Odoo → Daktela: companies and people (batch)',
+	);
+	batchCrmToDaktelaNotes(
+		wf,
+		{ crm: 'Odoo', sync },
+		`### 3. Read what changed in Odoo\n**Swap this node for your CRM** (HubSpot, Pipedrive, Salesforce …): use its "get many" with its *modified since* filter set to \`{{ $json.since }}\`.\n\nHere: Odoo *Custom Resource* \`res.partner\`, filter **write_date ≥ since**; companies have *is_company* true, people false.`,
+	);
+	const utc = { sinceFormat: 'daktela', timeZone: 'UTC' };
+	const rows: Array<{
+		y: number;
+		entity: 'accounts' | 'contacts';
+		resource: 'account' | 'contact';
+		label: string;
+		crm: string;
+		mapping: string;
+	}> = [
+		{
+			y: 40,
+			entity: 'accounts',
+			resource: 'account',
+			label: 'companies',
+			crm: 'Odoo: companies changed since',
+			mapping: ODOO_COMPANY_TO_ACCOUNT,
+		},
+		{
+			y: 300,
+			entity: 'contacts',
+			resource: 'contact',
+			label: 'people',
+			crm: 'Odoo: people changed since',
+			mapping: ODOO_PERSON_TO_CONTACT,
+		},
+	];
+	const [schedule, manual] = triggers(wf);
+	for (const row of rows) {
+		const noun = row.entity;
+		const get = getCursor(wf, `Get ${noun} cursor`, [260, row.y], sync, noun, utc);
+		const crm = odooPartners(wf, row.crm, [520, row.y], row.resource === 'account');
+		const skipped = skip(
+			wf,
+			`Skip ${noun} already synced`,
+			[780, row.y],
+			sync,
+			noun,
+			'={{ $json.id }}',
+			'={{ $json.write_date }}',
+			{ timeZone: 'UTC' },
+		);
+		const map = mapper(
+			wf,
+			`Map ${row.label} to Daktela ${noun}`,
+			[1040, row.y],
+			row.resource,
+			row.mapping,
+		);
+		const write = upsert(wf, `Daktela: create or update ${noun}`, [1300, row.y], row.resource);
+		const done = commit(wf, `Commit ${noun} cursor`, [1560, row.y], sync, noun, {
+			timeZone: 'UTC',
+		});
+		wf.connect(schedule, get);
+		wf.connect(manual, get);
+		wf.chain(get, crm, skipped, map, write, done);
+	}
+	return wf.build();
+}
+
+const HUBSPOT_AUTH = { authentication: 'appToken' };
+
+function hubspotBatchCrmToDaktela(): TemplateWorkflow {
+	const sync = 'hubspot-to-daktela';
+	const wf = new WorkflowBuilder(
+		'dktHubspotBatchToDkt',
+		'HubSpot → Daktela: companies and contacts (batch)',
+	);
+	batchCrmToDaktelaNotes(
+		wf,
+		{ crm: 'HubSpot', sync },
+		`### 3. Read what changed in HubSpot\n**Swap this node for your CRM** (Odoo, Pipedrive, Salesforce …): use its "get many" with its *modified since* filter set to \`{{ $json.since }}\`.\n\nCompanies: **Get Recently Created/Updated**, option *Since*. Contacts: **Search**, filter *Last Modified Date ≥ since* (milliseconds), sorted ascending. HubSpot search returns at most 10,000 records per run.`,
+	);
+	const [schedule, manual] = triggers(wf);
+
+	const getAccounts = getCursor(wf, 'Get accounts cursor', [260, 40], sync, 'accounts', {
+		sinceFormat: 'iso',
+	});
+	const companies = add(
+		wf,
+		'hubspot',
+		'HubSpot: companies changed since',
+		[520, 40],
+		{
+			...HUBSPOT_AUTH,
+			resource: 'company',
+			operation: 'getRecentlyCreatedUpdated',
+			returnAll: true,
+			additionalFields: {
+				since: "={{ $json.since ?? '' }}",
+				propertiesCollection: {
+					propertiesValues: {
+						properties: ['name', 'phone', 'website', 'description', 'hs_lastmodifieddate'],
+						propertyMode: 'valueOnly',
+					},
+				},
+			},
+		},
+		{ credentials: credential('hubspotAppToken') },
+	);
+	const skipAccounts = skip(
+		wf,
+		'Skip accounts already synced',
+		[780, 40],
+		sync,
+		'accounts',
+		'={{ $json.companyId }}',
+		'={{ $json.properties.hs_lastmodifieddate.value }}',
+	);
+	const mapAccounts = mapper(
+		wf,
+		'Map companies to Daktela accounts',
+		[1040, 40],
+		'account',
+		HUBSPOT_COMPANY_TO_ACCOUNT,
+	);
+	const writeAccounts = upsert(wf, 'Daktela: create or update accounts', [1300, 40], 'account');
+	const commitAccounts = commit(wf, 'Commit accounts cursor', [1560, 40], sync, 'accounts');
+
+	const getContacts = getCursor(wf, 'Get contacts cursor', [260, 300], sync, 'contacts', {
+		sinceFormat: 'unixMs',
+	});
+	const contacts = add(
+		wf,
+		'hubspot',
+		'HubSpot: contacts changed since',
+		[520, 300],
+		{
+			...HUBSPOT_AUTH,
+			resource: 'contact',
+			operation: 'search',
+			returnAll: true,
+			filterGroupsUi: {
+				filterGroupsValues: [
+					{
+						filtersUi: {
+							filterValues: [
+								{
+									// "|number" makes n8n offer Greater Than Or Equal for this date property;
+									// the node sends only the name before "|".
+									propertyName: 'lastmodifieddate|number',
+									operator: 'GTE',
+									value: '={{ $json.since ?? 0 }}',
+								},
+							],
+						},
+					},
+				],
+			},
+			additionalFields: {
+				direction: 'ASCENDING',
+				sortBy: 'lastmodifieddate',
+				properties: [
+					'firstname',
+					'lastname',
+					'email',
+					'phone',
+					'mobilephone',
+					'jobtitle',
+					'associatedcompanyid',
+					'lastmodifieddate',
+				],
+			},
+		},
+		{ credentials: credential('hubspotAppToken') },
+	);
+	const skipContacts = skip(
+		wf,
+		'Skip contacts already synced',
+		[780, 300],
+		sync,
+		'contacts',
+		'={{ $json.id }}',
+		'={{ $json.updatedAt }}',
+	);
+	const mapContacts = mapper(
+		wf,
+		'Map contacts to Daktela contacts',
+		[1040, 300],
+		'contact',
+		HUBSPOT_SEARCH_CONTACT_TO_CONTACT,
+	);
+	const writeContacts = upsert(wf, 'Daktela: create or update contacts', [1300, 300], 'contact');
+	const commitContacts = commit(wf, 'Commit contacts cursor', [1560, 300], sync, 'contacts');
+
+	for (const trigger of [schedule, manual]) {
+		wf.connect(trigger, getAccounts);
+		wf.connect(trigger, getContacts);
+	}
+	wf.chain(getAccounts, companies, skipAccounts, mapAccounts, writeAccounts, commitAccounts);
+	wf.chain(getContacts, contacts, skipContacts, mapContacts, writeContacts, commitContacts);
+	return wf.build();
+}
+
+// ---------------------------------------------------------------------------------------------
+// 2. Batch Daktela activities -> CRM
+
+const ALL_TYPES = ['CALL', 'EMAIL', 'CHAT', 'SMS', 'FBM', 'IGDM', 'WAP', 'VBR', 'CUSTOM'];
+
+function closedActivities(
+	wf: WorkflowBuilder,
+	name: string,
+	position: [number, number],
+	types: string[],
+): string {
+	return add(
+		wf,
+		'daktela',
+		name,
+		position,
+		{
+			resource: 'activity',
+			operation: 'getMany',
+			returnAll: true,
+			filters: {
+				action: ['CLOSE'],
+				modifiedSince: "={{ $json.since ?? '' }}",
+				timeField: 'time_close',
+				types,
+			},
+			// Only activities of contacts that came from the CRM (external ID crm_person_<id>)
+			extraFilters: { filter: [{ field: 'contact', operator: 'like', value: 'crm_person_%' }] },
+			options: {},
+		},
+		{ credentials: credential('daktelaApi') },
+	);
+}
+
+function batchActivitiesNotes(wf: WorkflowBuilder, crm: 'Odoo' | 'HubSpot', write: string): void {
+	wf.sticky(
+		`## Daktela → ${crm}: activities (batch)\nEvery 15 minutes this workflow copies the calls, e-mails, chats and messages that were **closed** in Daktela since the last run into ${crm}, on the ${crm} contact they belong to.\n\nOnly activities of contacts that came from ${crm} (Daktela contact name \`crm_person_<${crm} id>\`, as the *${crm} → Daktela* workflow creates them) are copied.\n\n**Set up**: pick your Daktela and ${crm} credentials, check the mapping, save and activate. The first run copies every closed activity: to start later, set *Start From* in the Get Cursor node's options.\n\nUse this **or** the real-time activities workflow, not both, or activities are logged twice.\n\n${SETTINGS_NOTE}`,
+		[-760, STEP_Y],
+		{ width: 520, height: 840 },
+		4,
+	);
+	const steps = [
+		`### 1. When\nThe **schedule** starts every 15 minutes. **Run by hand** starts the same from the editor or \`n8n execute\`.`,
+		`### 2. Since when?\n**Get Cursor** hands out \`since\`: the close time of the last activity copied (a minute earlier, to be safe).`,
+		`### 3. Read closed activities\nThe **Daktela** node reads activities closed since then (*Changed Since* on *Closed*), only those of CRM contacts (filter \`contact like crm_person_%\`).`,
+		`### 4. Skip repeats\n**Skip Processed** drops activities this sync already copied (the ones read again right at the checkpoint).`,
+		`### 5. Translate fields\nThe **Field Mapper** turns a Daktela activity into ${crm}'s shape with the YAML mapping (\`cc_field\` Daktela, \`crm_field\` ${crm}). The contact's ${crm} id comes from the Daktela contact name.`,
+		`### 6. Write to ${crm}\n**Swap this node for your CRM's** "create activity / note / engagement".\n\n${write}\n\nOn error it **continues**, so the checkpoint can hold the failed ones back.`,
+		`### 7. Save the checkpoint\n**Commit** moves the checkpoint past what was written; a failed activity holds it, and the next run tries again.`,
+	];
+	steps.forEach((content, i) => wf.sticky(content, [i * 260 - 40, STEP_Y], STEP, i === 5 ? 3 : 7));
+}
+
+function odooLogMessage(
+	wf: WorkflowBuilder,
+	name: string,
+	position: [number, number],
+	cont: boolean,
+) {
+	return add(
+		wf,
+		'odoo',
+		name,
+		position,
+		{
+			authentication: 'odooApiKeyApi',
+			resource: 'custom',
+			operation: 'create',
+			customResource: rl('mail.message'),
+			fieldsToSend: { mappingMode: 'autoMapInputData', value: {}, matchingColumns: [], schema: [] },
+		},
+		{ ...(cont ? CONTINUE : {}), credentials: credential('odooApiKeyApi') },
+	);
+}
+
+function odooBatchActivitiesToCrm(): TemplateWorkflow {
+	const sync = 'daktela-to-odoo';
+	const wf = new WorkflowBuilder('dktOdooBatchActs', 'Daktela → Odoo: activities (batch)');
+	batchActivitiesNotes(
+		wf,
+		'Odoo',
+		"Here: Odoo *Custom Resource* `mail.message`, *Create*, fields from the input (a message in the contact's chatter). For a to-do instead, use the Odoo node's *Activity* resource.",
+	);
+	const [schedule, manual] = triggers(wf);
+	const get = getCursor(wf, 'Get activities cursor', [260, 140], sync, 'activities', {
+		sinceFormat: 'iso',
+	});
+	const read = closedActivities(wf, 'Daktela: activities closed since', [520, 140], ALL_TYPES);
+	const skipped = skip(
+		wf,
+		'Skip activities already synced',
+		[780, 140],
+		sync,
+		'activities',
+		'={{ $json.name }}',
+		'={{ $json.time_close }}',
+	);
+	const map = mapper(
+		wf,
+		'Map activities to Odoo messages',
+		[1040, 140],
+		'activity',
+		ACTIVITY_TO_ODOO_MESSAGE,
+	);
+	const write = odooLogMessage(wf, 'Odoo: log message on the contact', [1300, 140], true);
+	const done = commit(wf, 'Commit activities cursor', [1560, 140], sync, 'activities');
+	wf.connect(schedule, get);
+	wf.connect(manual, get);
+	wf.chain(get, read, skipped, map, write, done);
+	return wf.build();
+}
+
+function hubspotCall(wf: WorkflowBuilder, name: string, position: [number, number], cont: boolean) {
+	return add(
+		wf,
+		'hubspot',
+		name,
+		position,
+		{
+			...HUBSPOT_AUTH,
+			resource: 'engagement',
+			operation: 'create',
+			type: 'call',
+			metadata: {
+				body: '={{ $json.body }}',
+				durationMilliseconds: '={{ $json.duration_ms }}',
+				status: 'COMPLETED',
+			},
+			additionalFields: { associations: { contactIds: '={{ $json.contact_id }}' } },
+		},
+		{ ...(cont ? CONTINUE : {}), credentials: credential('hubspotAppToken') },
+	);
+}
+
+function hubspotNote(wf: WorkflowBuilder, name: string, position: [number, number], cont: boolean) {
+	return add(
+		wf,
+		'http',
+		name,
+		position,
+		{
+			method: 'POST',
+			url: 'https://api.hubapi.com/crm/v3/objects/notes',
+			authentication: 'predefinedCredentialType',
+			nodeCredentialType: 'hubspotAppToken',
+			sendBody: true,
+			specifyBody: 'json',
+			jsonBody:
+				'={{ JSON.stringify({ properties: { hs_timestamp: $json.timestamp, hs_note_body: $json.body }, associations: [{ to: { id: String($json.contact_id) }, types: [{ associationCategory: "HUBSPOT_DEFINED", associationTypeId: 202 }] }] }) }}',
+			options: {},
+		},
+		{ ...(cont ? CONTINUE : {}), credentials: credential('hubspotAppToken') },
+	);
+}
+
+function hubspotBatchActivitiesToCrm(): TemplateWorkflow {
+	const sync = 'daktela-to-hubspot';
+	const wf = new WorkflowBuilder('dktHubspotBatchActs', 'Daktela → HubSpot: activities (batch)');
+	batchActivitiesNotes(
+		wf,
+		'HubSpot',
+		'Here: calls (upper row) become HubSpot **call engagements** (HubSpot node, *Engagement → Create*, type Call); e-mails, chats and messages (lower row) become HubSpot **notes** (HTTP Request to the notes API with the HubSpot credential). Each row has its own checkpoint.',
+	);
+	const [schedule, manual] = triggers(wf);
+	const rows = [
+		{
+			y: 40,
+			entity: 'calls',
+			types: ['CALL'],
+			read: 'Daktela: calls closed since',
+			map: 'Map calls to HubSpot calls',
+			mapping: ACTIVITY_TO_HUBSPOT_CALL,
+			write: (name: string, pos: [number, number]) => hubspotCall(wf, name, pos, true),
+			writeName: 'HubSpot: log call',
+		},
+		{
+			y: 300,
+			entity: 'messages',
+			types: ALL_TYPES.filter((t) => t !== 'CALL'),
+			read: 'Daktela: e-mails, chats, messages closed since',
+			map: 'Map messages to HubSpot notes',
+			mapping: ACTIVITY_TO_HUBSPOT_NOTE,
+			write: (name: string, pos: [number, number]) => hubspotNote(wf, name, pos, true),
+			writeName: 'HubSpot: log note',
+		},
+	];
+	for (const row of rows) {
+		const get = getCursor(wf, `Get ${row.entity} cursor`, [260, row.y], sync, row.entity, {
+			sinceFormat: 'iso',
+		});
+		const read = closedActivities(wf, row.read, [520, row.y], row.types);
+		const skipped = skip(
+			wf,
+			`Skip ${row.entity} already synced`,
+			[780, row.y],
+			sync,
+			row.entity,
+			'={{ $json.name }}',
+			'={{ $json.time_close }}',
+		);
+		const map = mapper(wf, row.map, [1040, row.y], 'activity', row.mapping);
+		const write = row.write(row.writeName, [1300, row.y]);
+		const done = commit(wf, `Commit ${row.entity} cursor`, [1560, row.y], sync, row.entity);
+		wf.connect(schedule, get);
+		wf.connect(manual, get);
+		wf.chain(get, read, skipped, map, write, done);
+	}
+	return wf.build();
+}
+
+// ---------------------------------------------------------------------------------------------
+// 3. Real-time Daktela -> CRM (Daktela Trigger)
+
+const CLOSE_EVENTS = [
+	'call_close',
+	'email_close',
+	'web_close',
+	'sms_close',
+	'fbm_close',
+	'igdm_close',
+	'wap_close',
+	'vbr_close',
+];
+
+function daktelaTrigger(wf: WorkflowBuilder, seed: string): string {
+	return add(
+		wf,
+		'trigger',
+		'Daktela Trigger: activity closed',
+		[0, 100],
+		{
+			events: CLOSE_EVENTS,
+			authentication: 'headerSecret',
+			secret: '',
+			refetch: true,
+			options: {},
+		},
+		{ credentials: credential('daktelaApi'), webhookId: stableUuid(`${seed}/webhook`) },
+	);
+}
+
+const LINKED = "={{ String($json.contact?.name ?? '').startsWith('crm_person_') }}";
+
+function realtimeDaktelaNotes(wf: WorkflowBuilder, crm: 'Odoo' | 'HubSpot', write: string): void {
+	wf.sticky(
+		`## Daktela → ${crm}: activities in real time\nWhen a call, e-mail, chat or message is **closed** in Daktela, a Daktela automation calls this workflow; it loads the activity from Daktela (the request itself is never trusted) and logs it on the ${crm} contact.\n\n**Set up**\n1. Pick your Daktela and ${crm} credentials.\n2. In the **Daktela Trigger**, set a long random **Secret** (e.g. \`openssl rand -hex 32\`).\n3. Save and activate, then copy the trigger's *Production URL*.\n4. In Daktela → Manage → Automations, add one automation per event ("call closed", …) with an **HTTP request**: that URL, POST, header \`X-Webhook-Secret\` = the secret, body \`{"event": "{{event_name}}", "name": "{{object_name}}"}\`.\n\nThe trigger answers at once: 200 accepted (or duplicate / ignored), 400 bad request, 401/403 missing or wrong secret, 503 Daktela unreachable (Daktela may try again).\n\nUse this **or** the batch activities workflow, not both.`,
+		[-760, -420],
+		{ width: 520, height: 900 },
+		4,
+	);
+	wf.sticky(
+		`### 1. Receive and check\nThe **Daktela Trigger** checks the secret, reads \`event\` and \`name\`, loads the activity from Daktela and drops repeated deliveries.`,
+		[-40, -240],
+		{ width: 240, height: 300 },
+	);
+	wf.sticky(
+		`### 2. A ${crm} contact?\nOnly activities of contacts that came from ${crm} (Daktela contact name \`crm_person_<${crm} id>\`) go on; others end here.`,
+		[220, -240],
+		{ width: 240, height: 300 },
+	);
+	wf.sticky(
+		`### 3. Translate fields\nThe **Field Mapper** turns the activity into ${crm}'s shape (YAML: \`cc_field\` Daktela, \`crm_field\` ${crm}).`,
+		[480, -240],
+		{ width: 240, height: 300 },
+	);
+	wf.sticky(
+		`### 4. Write to ${crm}\n**Swap this node for your CRM's** "create activity / note".\n\n${write}\n\nIf it fails the execution fails: retry it from the Executions list.`,
+		[740, -240],
+		{ width: 260, height: 300 },
+		3,
+	);
+}
+
+function odooRealtimeDaktelaToCrm(): TemplateWorkflow {
+	const id = 'dktOdooRealtimeActs';
+	const wf = new WorkflowBuilder(id, 'Daktela → Odoo: activities in real time');
+	realtimeDaktelaNotes(
+		wf,
+		'Odoo',
+		"Here: Odoo *Custom Resource* `mail.message`, *Create*: a message in the contact's chatter.",
+	);
+	const trigger = daktelaTrigger(wf, id);
+	const linked = add(
+		wf,
+		'if',
+		'Linked to an Odoo contact?',
+		[260, 100],
+		allTrue(`${id}/linked`, [LINKED]),
+	);
+	const map = mapper(
+		wf,
+		'Map activity to Odoo message',
+		[520, 0],
+		'activity',
+		ACTIVITY_TO_ODOO_MESSAGE,
+	);
+	const write = odooLogMessage(wf, 'Odoo: log message on the contact', [780, 0], false);
+	const skipIt = add(wf, 'noOp', 'Not an Odoo contact: nothing to do', [520, 220], {});
+	wf.connect(trigger, linked);
+	wf.connect(linked, map, 0);
+	wf.connect(linked, skipIt, 1);
+	wf.chain(map, write);
+	return wf.build();
+}
+
+function hubspotRealtimeDaktelaToCrm(): TemplateWorkflow {
+	const id = 'dktHubspotRtActs';
+	const wf = new WorkflowBuilder(id, 'Daktela → HubSpot: activities in real time');
+	realtimeDaktelaNotes(
+		wf,
+		'HubSpot',
+		'Here: calls become HubSpot **call engagements** (HubSpot node); e-mails, chats and messages become HubSpot **notes** (HTTP Request to the notes API with the HubSpot credential).',
+	);
+	const trigger = daktelaTrigger(wf, id);
+	const linked = add(
+		wf,
+		'if',
+		'Linked to a HubSpot contact?',
+		[260, 100],
+		allTrue(`${id}/linked`, [LINKED]),
+	);
+	const isCall = add(
+		wf,
+		'if',
+		'A call?',
+		[520, 0],
+		allTrue(`${id}/call`, ["={{ $json.type === 'CALL' }}"]),
+	);
+	const mapCall = mapper(
+		wf,
+		'Map call to HubSpot call',
+		[780, -100],
+		'activity',
+		ACTIVITY_TO_HUBSPOT_CALL,
+	);
+	const writeCall = hubspotCall(wf, 'HubSpot: log call', [1040, -100], false);
+	const mapNote = mapper(
+		wf,
+		'Map message to HubSpot note',
+		[780, 100],
+		'activity',
+		ACTIVITY_TO_HUBSPOT_NOTE,
+	);
+	const writeNote = hubspotNote(wf, 'HubSpot: log note', [1040, 100], false);
+	const skipIt = add(wf, 'noOp', 'Not a HubSpot contact: nothing to do', [520, 260], {});
+	wf.connect(trigger, linked);
+	wf.connect(linked, isCall, 0);
+	wf.connect(linked, skipIt, 1);
+	wf.connect(isCall, mapCall, 0);
+	wf.connect(isCall, mapNote, 1);
+	wf.chain(mapCall, writeCall);
+	wf.chain(mapNote, writeNote);
+	return wf.build();
+}
+
+// ---------------------------------------------------------------------------------------------
+// 4. Real-time CRM -> Daktela (Webhook + Respond to Webhook)
+
+const MAX_IDS = 100;
+
+function realtimeCrmNotes(
+	wf: WorkflowBuilder,
+	crm: 'Odoo' | 'HubSpot',
+	path: string,
+	fetch: string,
+): void {
+	wf.sticky(
+		`## ${crm} → Daktela in real time\n${crm} (an automation or webhook) calls this workflow when a company or person changes; the workflow loads the record from ${crm}, maps it and creates or updates it in Daktela, then answers with the counts.\n\n**Request**: \`POST <n8n>/webhook/${path}\` with header \`X-Webhook-Secret: <secret>\` and JSON body \`{"entity_type": "contact", "entity_id": 42}\`. *entity_type* is \`contact\` or \`account\`; *entity_id* one id, a list or "1,2,3" (at most ${MAX_IDS}).\n\n**Answers** (like the Daktela CRM Sync SDK's endpoint): **200** all written, **207** some failed, **400** bad request, **403** wrong or missing secret (n8n refuses it before any run). Body: \`{total, created, updated, unchanged, failed, errors}\`.\n\n**Set up**: pick the Daktela and ${crm} credentials; for the webhook create a *Header Auth* credential with name \`X-Webhook-Secret\` and a long random value; save and activate.`,
+		[-760, -460],
+		{ width: 520, height: 920 },
+		4,
+	);
+	wf.sticky(
+		`### 1. Receive\nThe **Webhook** accepts only requests with the secret header. **Read the request** normalises entity_type and the list of ids; a bad request is answered **400** at once.`,
+		[-40, -280],
+		{ width: 500, height: 240 },
+	);
+	wf.sticky(
+		`### 2. Load from ${crm}\n**Swap these nodes for your CRM's** "get by id". One item per id; an id ${crm} does not know becomes a failed record.\n\n${fetch}`,
+		[740, -280],
+		{ width: 260, height: 240 },
+		3,
+	);
+	wf.sticky(
+		`### 3. Map and write\nThe **Field Mapper** (YAML mapping) and Daktela **Create or Update**, both continuing on errors so every id gets a result.`,
+		[1000, -280],
+		{ width: 500, height: 240 },
+	);
+	wf.sticky(
+		`### 4. Answer\n**Count the results** and answer 200 (all written) or 207 (some failed) with the counts.`,
+		[1520, -280],
+		{ width: 480, height: 240 },
+	);
+}
+
+function requestNodes(wf: WorkflowBuilder, id: string, path: string, crm: 'Odoo' | 'HubSpot') {
+	const webhook = add(
+		wf,
+		'webhook',
+		`${crm} webhook`,
+		[0, 100],
+		{
+			httpMethod: 'POST',
+			path,
+			authentication: 'headerAuth',
+			responseMode: 'responseNode',
+			options: {},
+		},
+		{ credentials: credential('httpHeaderAuth'), webhookId: stableUuid(`${id}/webhook`) },
+	);
+	const read = add(
+		wf,
+		'set',
+		'Read the request',
+		[220, 100],
+		assignments(`${id}/read`, [
+			[
+				'entity_type',
+				'string',
+				"={{ String($json.body?.entity_type ?? '').trim().toLowerCase() }}",
+			],
+			[
+				'ids',
+				'array',
+				"={{ [].concat($json.body?.entity_id ?? []).flatMap(v => String(v ?? '').split(',')).map(v => v.trim()).filter(v => v !== '') }}",
+			],
+		]),
+	);
+	const valid = add(
+		wf,
+		'if',
+		'Valid request?',
+		[440, 100],
+		allTrue(`${id}/valid`, [
+			"={{ ['contact', 'account'].includes($json.entity_type) }}",
+			`={{ $json.ids.length > 0 && $json.ids.length <= ${MAX_IDS} && $json.ids.every(v => /^[0-9]+$/.test(v)) }}`,
+		]),
+	);
+	const badRequest = add(wf, 'respond', 'Answer 400 (bad request)', [660, 300], {
+		respondWith: 'json',
+		responseBody: `={{ { error: 'bad_request', message: "Send entity_type ('contact' or 'account') and entity_id (an id, a list of ids or \\"1,2,3\\"; at most ${MAX_IDS})", received: { entity_type: $json.entity_type, ids: $json.ids.slice(0, 10) }, total: 0, created: 0, updated: 0, unchanged: 0, failed: 0 } }}`,
+		options: { responseCode: 400 },
+	});
+	const split = add(wf, 'splitOut', 'One item per id', [660, 80], {
+		fieldToSplitOut: 'ids',
+		include: 'selectedOtherFields',
+		fieldsToInclude: 'entity_type',
+		options: { destinationFieldName: 'id' },
+	});
+	const isAccount = add(
+		wf,
+		'if',
+		'Account or contact?',
+		[880, 80],
+		allTrue(`${id}/account`, ["={{ $json.entity_type === 'account' }}"]),
+	);
+	wf.chain(webhook, read, valid);
+	wf.connect(valid, split, 0);
+	wf.connect(valid, badRequest, 1);
+	wf.connect(split, isAccount);
+	return { isAccount };
+}
+
+function countResults(
+	wf: WorkflowBuilder,
+	seed: string,
+	name: string,
+	position: [number, number],
+	entity: 'account' | 'contact',
+	fetchNode: string,
+	mapNode: string,
+): string {
+	const ok = "['created', 'updated', 'unchanged']";
+	const count = (action: string) =>
+		`={{ $input.all().filter(item => item.json.sync?.action === '${action}').length }}`;
+	return add(
+		wf,
+		'set',
+		name,
+		position,
+		assignments(seed, [
+			['entity_type', 'string', entity],
+			['total', 'number', "={{ $('Read the request').first().json.ids.length }}"],
+			['created', 'number', count('created')],
+			['updated', 'number', count('updated')],
+			['unchanged', 'number', count('unchanged')],
+			[
+				'failed',
+				'number',
+				`={{ $input.all().filter(item => !${ok}.includes(item.json.sync?.action)).length }}`,
+			],
+			[
+				'errors',
+				'array',
+				// Input item i comes from id i (one item per id all the way); the first step that failed
+				// for it has the clearest message.
+				`={{ $input.all().map((item, i) => ({ id: $('One item per id').all()[i]?.json.id ?? null, name: item.json.sync?.name || null, error: $('${fetchNode}').all()[i]?.json.error ?? $('${mapNode}').all()[i]?.json.error ?? item.json.sync?.error ?? null })).filter(e => e.error) }}`,
+			],
+		]),
+		{ executeOnce: true },
+	);
+}
+
+function answer(wf: WorkflowBuilder, position: [number, number]): string {
+	return add(wf, 'respond', 'Answer with the counts', position, {
+		respondWith: 'firstIncomingItem',
+		options: { responseCode: '={{ $json.failed > 0 ? 207 : 200 }}' },
+	});
+}
+
+function odooRealtimeCrmToDaktela(): TemplateWorkflow {
+	const id = 'dktOdooRealtimeToDkt';
+	const path = 'odoo-to-daktela';
+	const wf = new WorkflowBuilder(id, 'Odoo → Daktela: companies and people in real time');
+	realtimeCrmNotes(
+		wf,
+		'Odoo',
+		path,
+		'Here: Odoo *Custom Resource* `res.partner`, *Get* by the id. In Odoo, an automated action (webhook) on Contact can send the request.',
+	);
+	const { isAccount } = requestNodes(wf, id, path, 'Odoo');
+	const rows = [
+		{
+			y: -20,
+			output: 0,
+			entity: 'account' as const,
+			fetch: 'Odoo: get company',
+			map: 'Map company to Daktela account',
+			mapping: ODOO_COMPANY_TO_ACCOUNT,
+			write: 'Daktela: create or update account',
+			count: 'Count account results',
+		},
+		{
+			y: 180,
+			output: 1,
+			entity: 'contact' as const,
+			fetch: 'Odoo: get person',
+			map: 'Map person to Daktela contact',
+			mapping: ODOO_PERSON_TO_CONTACT,
+			write: 'Daktela: create or update contact',
+			count: 'Count contact results',
+		},
+	];
+	const respond = answer(wf, [2000, 80]);
+	for (const row of rows) {
+		const fetch = add(
+			wf,
+			'odoo',
+			row.fetch,
+			[1100, row.y],
+			{
+				authentication: 'odooApiKeyApi',
+				resource: 'custom',
+				operation: 'get',
+				customResource: rl('res.partner'),
+				recordId: rl('={{ $json.id }}'),
+				options: { fieldsList: ODOO_PARTNER_FIELDS },
+			},
+			{ ...CONTINUE, credentials: credential('odooApiKeyApi') },
+		);
+		const map = mapper(wf, row.map, [1320, row.y], row.entity, row.mapping);
+		const write = upsert(wf, row.write, [1540, row.y], row.entity);
+		const count = countResults(
+			wf,
+			`${id}/${row.count}`,
+			row.count,
+			[1760, row.y],
+			row.entity,
+			row.fetch,
+			row.map,
+		);
+		wf.connect(isAccount, fetch, row.output);
+		wf.chain(fetch, map, write, count, respond);
+	}
+	return wf.build();
+}
+
+function hubspotRealtimeCrmToDaktela(): TemplateWorkflow {
+	const id = 'dktHubspotRealtimeDkt';
+	const path = 'hubspot-to-daktela';
+	const wf = new WorkflowBuilder(id, 'HubSpot → Daktela: companies and contacts in real time');
+	realtimeCrmNotes(
+		wf,
+		'HubSpot',
+		path,
+		"Here: HubSpot *Company → Get* and *Contact → Get* by the id. In HubSpot, a workflow's *Send a webhook* action can send the request.",
+	);
+	const { isAccount } = requestNodes(wf, id, path, 'HubSpot');
+	const rows = [
+		{
+			y: -20,
+			output: 0,
+			entity: 'account' as const,
+			fetch: 'HubSpot: get company',
+			parameters: {
+				...HUBSPOT_AUTH,
+				resource: 'company',
+				operation: 'get',
+				companyId: rl('={{ $json.id }}'),
+				additionalFields: {},
+			},
+			map: 'Map company to Daktela account',
+			mapping: HUBSPOT_COMPANY_TO_ACCOUNT,
+			write: 'Daktela: create or update account',
+			count: 'Count account results',
+		},
+		{
+			y: 180,
+			output: 1,
+			entity: 'contact' as const,
+			fetch: 'HubSpot: get contact',
+			parameters: {
+				...HUBSPOT_AUTH,
+				resource: 'contact',
+				operation: 'get',
+				contactId: rl('={{ $json.id }}'),
+				additionalFields: {},
+			},
+			map: 'Map contact to Daktela contact',
+			mapping: HUBSPOT_PROFILE_CONTACT_TO_CONTACT,
+			write: 'Daktela: create or update contact',
+			count: 'Count contact results',
+		},
+	];
+	const respond = answer(wf, [2000, 80]);
+	for (const row of rows) {
+		const fetch = add(wf, 'hubspot', row.fetch, [1100, row.y], row.parameters, {
+			...CONTINUE,
+			credentials: credential('hubspotAppToken'),
+		});
+		const map = mapper(wf, row.map, [1320, row.y], row.entity, row.mapping);
+		const write = upsert(wf, row.write, [1540, row.y], row.entity);
+		const count = countResults(
+			wf,
+			`${id}/${row.count}`,
+			row.count,
+			[1760, row.y],
+			row.entity,
+			row.fetch,
+			row.map,
+		);
+		wf.connect(isAccount, fetch, row.output);
+		wf.chain(fetch, map, write, count, respond);
+	}
+	return wf.build();
+}
+
+// ---------------------------------------------------------------------------------------------
+
+export function buildTemplates(): Record<string, TemplateWorkflow> {
+	return {
+		'hubspot-batch-crm-to-daktela.json': hubspotBatchCrmToDaktela(),
+		'hubspot-batch-activities-to-crm.json': hubspotBatchActivitiesToCrm(),
+		'hubspot-realtime-daktela-to-crm.json': hubspotRealtimeDaktelaToCrm(),
+		'hubspot-realtime-crm-to-daktela.json': hubspotRealtimeCrmToDaktela(),
+		'odoo-batch-crm-to-daktela.json': odooBatchCrmToDaktela(),
+		'odoo-batch-activities-to-crm.json': odooBatchActivitiesToCrm(),
+		'odoo-realtime-daktela-to-crm.json': odooRealtimeDaktelaToCrm(),
+		'odoo-realtime-crm-to-daktela.json': odooRealtimeCrmToDaktela(),
+	};
+}
+
+export function writeTemplates(dir = TEMPLATES_DIR): string[] {
+	fs.mkdirSync(dir, { recursive: true });
+	const written: string[] = [];
+	for (const [file, workflow] of Object.entries(buildTemplates())) {
+		fs.writeFileSync(path.join(dir, file), `${JSON.stringify(workflow, null, '\t')}\n`);
+		written.push(file);
+	}
+	return written;
+}
+
+if (require.main === module) {
+	for (const file of writeTemplates()) process.stdout.write(`workflows-templates/${file}\n`);
+}
