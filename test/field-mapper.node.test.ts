@@ -112,6 +112,28 @@ describe('Field Mapper node, YAML mode', () => {
 		);
 	});
 
+	it('the mapping can come from an expression (e.g. a file read earlier); it is read once, from the first item', async () => {
+		const yaml =
+			'entity: account\nlookup_field: name\nmappings:\n  - {cc_field: name, crm_field: id}\n';
+		const r = await runNode({
+			node: FieldMapper,
+			parameters: { entity: 'account', mapping: '={{ $json.mappingYaml }}' },
+			items: [{ id: 'a', mappingYaml: yaml }, { id: 'b' }],
+		});
+		expect(json(r.outputs[0])).toEqual([
+			{ name: 'a', _lookup: { field: 'name', value: 'a' } },
+			{ name: 'b', _lookup: { field: 'name', value: 'b' } },
+		]);
+		const bad = await runNode({
+			node: FieldMapper,
+			parameters: { entity: 'account', mapping: '={{ { a: 1 } }}' },
+			items: [{}],
+		});
+		expect(bad.error?.message).toBe(
+			'Invalid mapping: mapping: the mapping must be YAML text, but the parameter gave object',
+		);
+	});
+
 	it('one bad item fails the run with the item index and a message that names the field', async () => {
 		const r = await runNode({
 			node: FieldMapper,

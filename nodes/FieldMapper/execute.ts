@@ -81,6 +81,21 @@ function evaluateExpressions(
 	return values;
 }
 
+/** The YAML parameter; an expression may produce something else, which is reported clearly. */
+function mappingText(ctx: IExecuteFunctions): string {
+	const value = ctx.getNodeParameter('mapping', 0) as unknown;
+	if (typeof value !== 'string') {
+		throw new MappingValidationError([
+			{
+				severity: 'error',
+				message: `the mapping must be YAML text, but the parameter gave ${value === null ? 'null' : typeof value}`,
+				path: 'mapping',
+			},
+		]);
+	}
+	return value;
+}
+
 function invalidMapping(ctx: IExecuteFunctions, error: MappingValidationError): NodeOperationError {
 	return new NodeOperationError(ctx.getNode(), error.message, {
 		description: error.issues.map(formatIssue).join('\n'),
@@ -105,9 +120,7 @@ export async function executeFieldMapper(this: IExecuteFunctions): Promise<INode
 		spec =
 			mode === 'visual'
 				? readVisualSpec(this, entity, direction)
-				: loadMapping(this.getNodeParameter('mapping', 0) as string, {
-						variables: variablesOf(options),
-					});
+				: loadMapping(mappingText(this), { variables: variablesOf(options) });
 		compiled = compileMapping(spec, {
 			direction,
 			timeZone: options.timeZone || this.getTimezone(),
