@@ -4,6 +4,8 @@
  */
 import type { INodeProperties } from 'n8n-workflow';
 
+import { isoTimesOption } from '../Daktela/actions/common.descriptions';
+
 import { ALL_EVENTS, eventOptions } from './events';
 import { DEFAULT_WINDOW_SECONDS } from './dedup';
 import {
@@ -105,14 +107,8 @@ export const properties: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		options: [
-			{
-				displayName: 'Convert Times to ISO 8601',
-				name: 'isoTimes',
-				type: 'boolean',
-				default: true,
-				description:
-					'Whether to output Daktela times ("YYYY-MM-DD HH:MM:SS" in the instance time zone) as ISO 8601 with offset, like the Daktela node\'s Get does by default',
-			},
+			// The same option as the Daktela node's reads: a re-fetched record comes out as Get gives it.
+			isoTimesOption,
 			{
 				displayName: 'Deduplicate By',
 				name: 'dedupBy',

@@ -76,6 +76,19 @@ export function locator(
 	} as INodeProperties;
 }
 
+/** The "Options" collection every operation ends with. */
+export function optionsCollection(options: INodeProperties[]): INodeProperties {
+	return {
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		description: 'Settings of this operation',
+		options,
+	};
+}
+
 // ------------------------------------------------------------------------------------------
 // Record input for Create / Update / Upsert
 // ------------------------------------------------------------------------------------------
@@ -102,7 +115,8 @@ export const dataModeProperty: INodeProperties = {
 	description: 'Where the record to write comes from',
 };
 
-const customFieldsProperty: INodeProperties = {
+/** Custom fields of "Define Below" / "Update Fields", read by recordFromFields. */
+export const customFieldsProperty: INodeProperties = {
 	displayName: 'Custom Fields',
 	name: 'customFieldsUi',
 	type: 'fixedCollection',

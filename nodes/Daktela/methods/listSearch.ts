@@ -56,42 +56,21 @@ async function search(
 	}
 }
 
-export async function searchDatabases(
+type ListSearch = (
 	this: ILoadOptionsFunctions,
 	filter?: string,
 	paginationToken?: string,
-): Promise<INodeListSearchResult> {
-	return await search(this, 'databases', filter, paginationToken);
+) => Promise<INodeListSearchResult>;
+
+/** The list search method of one endpoint (n8n calls it with the context as `this`). */
+function searchOf(endpoint: string): ListSearch {
+	return async function (this: ILoadOptionsFunctions, filter?: string, paginationToken?: string) {
+		return await search(this, endpoint, filter, paginationToken);
+	};
 }
 
-export async function searchAccounts(
-	this: ILoadOptionsFunctions,
-	filter?: string,
-	paginationToken?: string,
-): Promise<INodeListSearchResult> {
-	return await search(this, 'accounts', filter, paginationToken);
-}
-
-export async function searchUsers(
-	this: ILoadOptionsFunctions,
-	filter?: string,
-	paginationToken?: string,
-): Promise<INodeListSearchResult> {
-	return await search(this, 'users', filter, paginationToken);
-}
-
-export async function searchQueues(
-	this: ILoadOptionsFunctions,
-	filter?: string,
-	paginationToken?: string,
-): Promise<INodeListSearchResult> {
-	return await search(this, 'queues', filter, paginationToken);
-}
-
-export async function searchContacts(
-	this: ILoadOptionsFunctions,
-	filter?: string,
-	paginationToken?: string,
-): Promise<INodeListSearchResult> {
-	return await search(this, 'contacts', filter, paginationToken);
-}
+export const searchDatabases = searchOf('databases');
+export const searchAccounts = searchOf('accounts');
+export const searchUsers = searchOf('users');
+export const searchQueues = searchOf('queues');
+export const searchContacts = searchOf('contacts');

@@ -11,22 +11,14 @@ import { attachChannelDetail } from '../../helpers/channelDetail';
 import { ENTITIES } from '../../helpers/entities';
 import { openSession, outputRecord, RecordError } from '../../helpers/execution';
 import { runPool } from '../../helpers/pool';
-import { isoTimesOption } from '../common.descriptions';
+import { isoTimesOption, optionsCollection } from '../common.descriptions';
 import { Batch } from '../record/batch';
 import { WRITE_CONCURRENCY } from '../record/common';
 import { activityName, includeDetailOption } from './common';
 
 const properties: INodeProperties[] = [
 	activityName,
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		description: 'Settings of this operation',
-		options: [includeDetailOption, isoTimesOption],
-	},
+	optionsCollection([includeDetailOption, isoTimesOption]),
 ];
 
 export const description = updateDisplayOptions(

@@ -31,6 +31,7 @@ import {
 	fieldsOption,
 	isoTimesOption,
 	locator,
+	optionsCollection,
 	pagingProperties,
 	searchOption,
 	sortOption,
@@ -96,15 +97,7 @@ const properties: INodeProperties[] = [
 		],
 	},
 	extraFiltersProperty,
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		description: 'Settings of this operation',
-		options: [fieldsOption, includeDetailOption, isoTimesOption, sortOption('time_close')],
-	},
+	optionsCollection([fieldsOption, includeDetailOption, isoTimesOption, sortOption('time_close')]),
 ];
 
 export const description = updateDisplayOptions(

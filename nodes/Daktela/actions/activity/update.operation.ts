@@ -15,7 +15,13 @@ import { ENTITIES } from '../../helpers/entities';
 import { openSession, RecordError, syncItem } from '../../helpers/execution';
 import type { DaktelaRecord } from '../../helpers/normalise';
 import { runPool } from '../../helpers/pool';
-import { isoTimesOption, locator, relationOptions } from '../common.descriptions';
+import {
+	customFieldsProperty,
+	isoTimesOption,
+	locator,
+	optionsCollection,
+	relationOptions,
+} from '../common.descriptions';
 import {
 	Batch,
 	mergeStoredCustomFields,
@@ -47,35 +53,8 @@ const properties: INodeProperties[] = [
 			},
 			locator('contact', { description: 'Contact the activity belongs to' }),
 			{
-				displayName: 'Custom Fields',
-				name: 'customFieldsUi',
-				type: 'fixedCollection',
-				placeholder: 'Add Custom Field',
-				typeOptions: { multipleValues: true },
-				default: {},
+				...customFieldsProperty,
 				description: 'Activity custom fields; repeat a field to give it several values',
-				options: [
-					{
-						displayName: 'Custom Field',
-						name: 'values',
-						values: [
-							{
-								displayName: 'Field',
-								name: 'field',
-								type: 'string',
-								default: '',
-								description: 'Custom field key as configured in Daktela',
-							},
-							{
-								displayName: 'Value',
-								name: 'value',
-								type: 'string',
-								default: '',
-								description: 'Value to store',
-							},
-						],
-					},
-				],
 			},
 			{
 				displayName: 'Description',
@@ -119,15 +98,7 @@ const properties: INodeProperties[] = [
 			locator('user', { description: 'User who owns the activity' }),
 		],
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		description: 'Settings of this operation',
-		options: [...relationOptions('contact'), isoTimesOption],
-	},
+	optionsCollection([...relationOptions('contact'), isoTimesOption]),
 ];
 
 export const description = updateDisplayOptions(

@@ -15,10 +15,11 @@ import {
 	fieldsCollection,
 	isoTimesOption,
 	locator,
+	optionsCollection,
 	relationOptions,
 } from '../common.descriptions';
 import { Batch, readRecords, relationStrategies, resolveRelations } from './batch';
-import { WRITE_CONCURRENCY, type RecordEntity } from './common';
+import { RELATION_FIELDS, WRITE_CONCURRENCY, type RecordEntity } from './common';
 
 export function description(entity: RecordEntity): INodeProperties[] {
 	const def = ENTITIES[entity];
@@ -28,15 +29,10 @@ export function description(entity: RecordEntity): INodeProperties[] {
 		}),
 		dataModeProperty,
 		fieldsCollection(entity, true),
-		{
-			displayName: 'Options',
-			name: 'options',
-			type: 'collection',
-			placeholder: 'Add Option',
-			default: {},
-			description: 'Settings of this operation',
-			options: [...(entity === 'contact' ? relationOptions('account') : []), isoTimesOption],
-		},
+		optionsCollection([
+			...(entity === 'contact' ? relationOptions('account') : []),
+			isoTimesOption,
+		]),
 	];
 	return updateDisplayOptions({ show: { resource: [entity], operation: ['create'] } }, properties);
 }
@@ -59,7 +55,7 @@ export function execute(entity: RecordEntity) {
 			batch,
 			session,
 			relationStrategies(this, options),
-			entity === 'contact' ? { account: 'account' } : {},
+			RELATION_FIELDS[entity],
 		);
 		batch.throwIfStopped();
 

@@ -15,7 +15,7 @@ import { ENTITIES } from '../../helpers/entities';
 import { openSession, readLocator, RecordError } from '../../helpers/execution';
 import { runPool } from '../../helpers/pool';
 import { DaktelaApiError } from '../../transport/errors';
-import { locator } from '../common.descriptions';
+import { locator, optionsCollection } from '../common.descriptions';
 import { Batch } from './batch';
 import { WRITE_CONCURRENCY, type RecordEntity } from './common';
 
@@ -23,23 +23,15 @@ export function description(entity: RecordEntity): INodeProperties[] {
 	const def = ENTITIES[entity];
 	const properties: INodeProperties[] = [
 		locator(entity, { required: true, description: `The ${def.noun} to delete` }),
-		{
-			displayName: 'Options',
-			name: 'options',
-			type: 'collection',
-			placeholder: 'Add Option',
-			default: {},
-			description: 'Settings of this operation',
-			options: [
-				{
-					displayName: 'Ignore Missing',
-					name: 'ignoreMissing',
-					type: 'boolean',
-					default: false,
-					description: `Whether a ${def.noun} that does not exist counts as done (sync action "unchanged") instead of failing the item`,
-				},
-			],
-		},
+		optionsCollection([
+			{
+				displayName: 'Ignore Missing',
+				name: 'ignoreMissing',
+				type: 'boolean',
+				default: false,
+				description: `Whether a ${def.noun} that does not exist counts as done (sync action "unchanged") instead of failing the item`,
+			},
+		]),
 	];
 	return updateDisplayOptions({ show: { resource: [entity], operation: ['delete'] } }, properties);
 }

@@ -10,22 +10,14 @@ import {
 import { ENTITIES } from '../../helpers/entities';
 import { openSession, outputRecord, readLocator, RecordError } from '../../helpers/execution';
 import { runPool } from '../../helpers/pool';
-import { isoTimesOption, locator } from '../common.descriptions';
+import { isoTimesOption, locator, optionsCollection } from '../common.descriptions';
 import { Batch } from './batch';
 import { WRITE_CONCURRENCY, type RecordEntity } from './common';
 
 export function description(entity: RecordEntity): INodeProperties[] {
 	const properties: INodeProperties[] = [
 		locator(entity, { required: true, description: `The ${ENTITIES[entity].noun} to get` }),
-		{
-			displayName: 'Options',
-			name: 'options',
-			type: 'collection',
-			placeholder: 'Add Option',
-			default: {},
-			description: 'Settings of this operation',
-			options: [isoTimesOption],
-		},
+		optionsCollection([isoTimesOption]),
 	];
 	return updateDisplayOptions({ show: { resource: [entity], operation: ['get'] } }, properties);
 }

@@ -26,6 +26,7 @@ import {
 	fieldsOption,
 	isoTimesOption,
 	locator,
+	optionsCollection,
 	pagingProperties,
 	searchOption,
 	sortOption,
@@ -65,15 +66,7 @@ export function description(entity: RecordEntity): INodeProperties[] {
 			],
 		},
 		extraFiltersProperty,
-		{
-			displayName: 'Options',
-			name: 'options',
-			type: 'collection',
-			placeholder: 'Add Option',
-			default: {},
-			description: 'Settings of this operation',
-			options: [fieldsOption, isoTimesOption, sortOption('edited')],
-		},
+		optionsCollection([fieldsOption, isoTimesOption, sortOption('edited')]),
 	];
 	return updateDisplayOptions({ show: { resource: [entity], operation: ['getMany'] } }, properties);
 }

@@ -18,6 +18,7 @@ import {
 	fieldsCollection,
 	isoTimesOption,
 	locator,
+	optionsCollection,
 	relationOptions,
 } from '../common.descriptions';
 import {
@@ -27,7 +28,7 @@ import {
 	relationStrategies,
 	resolveRelations,
 } from './batch';
-import { WRITE_CONCURRENCY, type RecordEntity } from './common';
+import { RELATION_FIELDS, WRITE_CONCURRENCY, type RecordEntity } from './common';
 
 export function description(entity: RecordEntity): INodeProperties[] {
 	const def = ENTITIES[entity];
@@ -37,15 +38,10 @@ export function description(entity: RecordEntity): INodeProperties[] {
 		}),
 		dataModeProperty,
 		fieldsCollection(entity, false),
-		{
-			displayName: 'Options',
-			name: 'options',
-			type: 'collection',
-			placeholder: 'Add Option',
-			default: {},
-			description: 'Settings of this operation',
-			options: [...(entity === 'contact' ? relationOptions('account') : []), isoTimesOption],
-		},
+		optionsCollection([
+			...(entity === 'contact' ? relationOptions('account') : []),
+			isoTimesOption,
+		]),
 	];
 	return updateDisplayOptions({ show: { resource: [entity], operation: ['update'] } }, properties);
 }
@@ -78,7 +74,7 @@ export function execute(entity: RecordEntity) {
 			batch,
 			session,
 			relationStrategies(this, options),
-			entity === 'contact' ? { account: 'account' } : {},
+			RELATION_FIELDS[entity],
 		);
 		await mergeStoredCustomFields(this, batch, session, def.endpoint);
 		batch.throwIfStopped();

@@ -45,10 +45,11 @@ import {
 	fieldsCollection,
 	isoTimesOption,
 	locator,
+	optionsCollection,
 	relationOptions,
 } from '../common.descriptions';
 import { Batch, readRecords, relationStrategies, resolveRelations } from './batch';
-import { WRITE_CONCURRENCY, type RecordEntity } from './common';
+import { RELATION_FIELDS, WRITE_CONCURRENCY, type RecordEntity } from './common';
 
 export function description(entity: RecordEntity): INodeProperties[] {
 	const def = ENTITIES[entity];
@@ -93,35 +94,27 @@ export function description(entity: RecordEntity): INodeProperties[] {
 		}),
 		dataModeProperty,
 		fieldsCollection(entity, true),
-		{
-			displayName: 'Options',
-			name: 'options',
-			type: 'collection',
-			placeholder: 'Add Option',
-			default: {},
-			description: 'Settings of this operation',
-			options: [
-				...(entity === 'contact' ? relationOptions('account') : []),
-				isoTimesOption,
-				{
-					displayName: 'Lookup Batch Size',
-					name: 'lookupBatchSize',
-					type: 'number',
-					typeOptions: { minValue: 1, maxValue: 1000 },
-					default: 250, // DEFAULT_CHUNK.maxKeys
-					description:
-						'Most keys looked up in one request; fewer when long keys would make the URL too long',
-				},
-				{
-					displayName: 'Write Unchanged Records',
-					name: 'alwaysWrite',
-					type: 'boolean',
-					default: false,
-					description:
-						'Whether to write records even when Daktela already holds the same values (costs one request per record)',
-				},
-			],
-		},
+		optionsCollection([
+			...(entity === 'contact' ? relationOptions('account') : []),
+			isoTimesOption,
+			{
+				displayName: 'Lookup Batch Size',
+				name: 'lookupBatchSize',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: 1000 },
+				default: 250, // DEFAULT_CHUNK.maxKeys
+				description:
+					'Most keys looked up in one request; fewer when long keys would make the URL too long',
+			},
+			{
+				displayName: 'Write Unchanged Records',
+				name: 'alwaysWrite',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to write records even when Daktela already holds the same values (costs one request per record)',
+			},
+		]),
 	];
 	return updateDisplayOptions({ show: { resource: [entity], operation: ['upsert'] } }, properties);
 }
@@ -245,7 +238,7 @@ export function execute(entity: RecordEntity) {
 			batch,
 			session,
 			relationStrategies(this, options),
-			entity === 'contact' ? { account: 'account' } : {},
+			RELATION_FIELDS[entity],
 		);
 		batch.throwIfStopped();
 
