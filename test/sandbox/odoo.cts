@@ -65,6 +65,9 @@ type ModelSchema = Record<string, FieldDef>;
 export type OdooValue = string | number | boolean | null | number[] | OdooValue[] | undefined;
 export interface OdooRecord {
 	id: number;
+	/** Odoo UTC "YYYY-MM-DD HH:MM:SS", stamped by the sandbox. */
+	write_date?: unknown;
+	create_date?: unknown;
 	[field: string]: unknown;
 }
 

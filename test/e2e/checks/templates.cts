@@ -17,6 +17,11 @@ export function nodeTypeProblems(
 	if (!Array.isArray(workflow.nodes) || workflow.nodes.length === 0) return ['no nodes'];
 	if (!workflow.connections || typeof workflow.connections !== 'object')
 		problems.push('no connections');
+	// Every credential type some node declares (a predefined type must be one of these).
+	const knownCredentials = new Set<string>();
+	for (const type of nodeTypes.values()) {
+		for (const name of type.credentials) knownCredentials.add(name);
+	}
 	const names = new Set<string>();
 	for (const node of workflow.nodes) {
 		const label = `node "${node.name}" (${node.type})`;
@@ -42,7 +47,7 @@ export function nodeTypeProblems(
 				? node.parameters.nodeCredentialType
 				: undefined;
 		for (const credentialType of Object.keys(node.credentials ?? {})) {
-			if (credentialType === predefined) continue;
+			if (credentialType === predefined && knownCredentials.has(credentialType)) continue;
 			if (!info.credentials.has(credentialType)) {
 				problems.push(`${label}: credential type ${credentialType} is not one this node accepts`);
 			}
