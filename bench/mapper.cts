@@ -9,6 +9,11 @@
  * - mapper_items_per_second: value = mapper throughput, baseline = hand-written throughput,
  *   ratio = value / baseline (1 = as fast; the goal is >= 1/3, "within 3x").
  * - mapper_peak_rss_mb: peak resident memory while mapping (inputs and outputs held), no baseline.
+ *
+ * Outputs are kept, as n8n keeps a node's output items, so the garbage collection each side causes
+ * counts. On CPU time alone (outputs dropped at once, young-generation GC only) the compiled mapping
+ * is about 3.5-4x slower than the hand-written function: the remaining cost is property access by
+ * key name, which a mapping that is data (not generated code) cannot avoid.
  */
 import { deepStrictEqual } from 'node:assert';
 import { createRequire } from 'node:module';

@@ -66,7 +66,7 @@ export const properties: INodeProperties[] = [
 		default: 'toDaktela',
 		displayOptions: { show: { entity: ['contact', 'account'] } },
 		description:
-			'Which way records flow. Contacts and accounts normally go to Daktela; the other way, the mapping is run in reverse.',
+			'Which way records flow (contacts and accounts normally go to Daktela). A mapping whose direction: key names the other way is undone entry by entry.',
 	},
 	{
 		displayName: 'Direction',
@@ -77,7 +77,7 @@ export const properties: INodeProperties[] = [
 		default: 'toCrm',
 		displayOptions: { show: { entity: ['activity'] } },
 		description:
-			'Which way records flow. Activities normally go to the CRM; the other way, the mapping is run in reverse.',
+			'Which way records flow (activities normally go to the CRM). A mapping whose direction: key names the other way is undone entry by entry.',
 	},
 	{
 		displayName: 'Mapping Mode',
@@ -169,6 +169,7 @@ export const properties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
+		description: 'Phone numbers, dates, empty values, preview, export and ${NAME} variables',
 		options: [
 			{
 				displayName: 'Add Lookup Key To CRM Output',
