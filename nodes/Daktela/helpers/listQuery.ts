@@ -1,7 +1,9 @@
 /**
  * Get Many parameters -> the transport's list query (filters, sort, fields), and the records.
+ * Contacts, accounts and activities run the same Get Many (getManyItems); they differ only in the
+ * filters they offer and the time field "Modified Since" compares with.
  */
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import {
 	cond,
@@ -11,7 +13,15 @@ import {
 	type ListQuery,
 	type SortSpec,
 } from '../transport/query';
-import { locatorValue, RecordError, userTimeToDaktela, type Session } from './execution';
+import {
+	failedItem,
+	locatorValue,
+	outputRecord,
+	RecordError,
+	toNodeError,
+	userTimeToDaktela,
+	type Session,
+} from './execution';
 import { isPlainObject, type DaktelaRecord } from './normalise';
 
 /** "Extra Filters" rows -> conditions; `in` / `notin` take a comma-separated list. */
@@ -106,4 +116,66 @@ export async function fetchRecords(
 		onPage: (p) =>
 			ctx.logger.debug(`Daktela ${endpoint}: page ${p.page}, ${p.yielded} of ${p.total} records`),
 	});
+}
+
+/** What one resource's Get Many adds to the shared one. */
+export interface GetManySpec {
+	endpoint: string;
+	/** Resource locator filters on relations (`account eq crm_company_9`). */
+	relationFields: string[];
+	/** The time "Modified Since" compares with (and, without Sort rules, orders by). */
+	timeField: (filters: IDataObject) => string;
+	/** More conditions from the Filters collection, after relations and Extra Filters. */
+	moreFilters?: (filters: IDataObject) => Filter[];
+	/** Completes the records before output (an activity's channel detail). */
+	complete?: (records: DaktelaRecord[], options: IDataObject) => Promise<void>;
+}
+
+/**
+ * Get Many for every input item: one output item per record, paired with the input item whose
+ * parameters found it. An input item that fails stops the node, or under Continue On Fail gives
+ * one error item (no sync result: nothing was written).
+ */
+export async function getManyItems(
+	ctx: IExecuteFunctions,
+	items: INodeExecutionData[],
+	session: Session,
+	spec: GetManySpec,
+): Promise<INodeExecutionData[]> {
+	const out: INodeExecutionData[] = [];
+	for (let i = 0; i < items.length; i++) {
+		try {
+			const filters = ctx.getNodeParameter('filters', i, {}) as IDataObject;
+			const options = ctx.getNodeParameter('options', i, {}) as IDataObject;
+			const timeField = spec.timeField(filters);
+			const conditions: Filter[] = [
+				...relationFilters(filters, spec.relationFields),
+				...extraFilters(ctx.getNodeParameter('extraFilters', i, {})),
+				...(spec.moreFilters?.(filters) ?? []),
+			];
+			const since = sinceFilter(ctx, session, timeField, filters.modifiedSince);
+			if (since) conditions.push(since);
+			const records = await fetchRecords(
+				ctx,
+				session,
+				spec.endpoint,
+				{
+					filter: conditions.length ? conditions : undefined,
+					sort: sortRules(options, since ? timeField : undefined),
+					fields: fieldList(options),
+					q: filters.q ? String(filters.q) : undefined,
+				},
+				i,
+			);
+			await spec.complete?.(records, options);
+			const isoTimes = options.isoTimes !== false;
+			for (const record of records) {
+				out.push({ json: outputRecord(record, session, isoTimes), pairedItem: { item: i } });
+			}
+		} catch (error) {
+			if (!ctx.continueOnFail()) throw toNodeError(ctx, error, i);
+			out.push(failedItem(ctx, i, items[i], '', error, false));
+		}
+	}
+	return out;
 }

@@ -1,7 +1,6 @@
 /** Get one activity, optionally with its full channel record. */
 import {
 	updateDisplayOptions,
-	type IDataObject,
 	type IExecuteFunctions,
 	type INodeExecutionData,
 	type INodeProperties,
@@ -9,11 +8,8 @@ import {
 
 import { attachChannelDetail } from '../../helpers/channelDetail';
 import { ENTITIES } from '../../helpers/entities';
-import { openSession, outputRecord, RecordError } from '../../helpers/execution';
-import { runPool } from '../../helpers/pool';
 import { isoTimesOption, optionsCollection } from '../common.descriptions';
-import { Batch } from '../record/batch';
-import { WRITE_CONCURRENCY } from '../record/common';
+import { getEach } from '../record/get';
 import { activityName, includeDetailOption } from './common';
 
 const properties: INodeProperties[] = [
@@ -30,26 +26,13 @@ export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
 ): Promise<INodeExecutionData[]> {
-	const session = await openSession(this);
-	const batch = new Batch(this, items, false);
-	await runPool(
-		items.map((_, index) => index),
-		async (index) => {
-			try {
-				const name = String(this.getNodeParameter('activity', index, '')).trim();
-				if (!name) throw new RecordError('no activity given', 'name');
-				const options = this.getNodeParameter('options', index, {}) as IDataObject;
-				const record = await session.client.get(ENTITIES.activity.endpoint, name);
-				if (options.includeDetail === true) await attachChannelDetail(this, session, [record]);
-				batch.succeed(index, {
-					json: outputRecord(record, session, options.isoTimes !== false),
-					pairedItem: { item: index },
-				});
-			} catch (error) {
-				batch.fail(index, error);
-			}
+	return await getEach(
+		this,
+		items,
+		ENTITIES.activity,
+		(index) => String(this.getNodeParameter('activity', index, '')).trim(),
+		async (record, options, session) => {
+			if (options.includeDetail === true) await attachChannelDetail(this, session, [record]);
 		},
-		{ concurrency: WRITE_CONCURRENCY, shouldStop: () => batch.stopped },
 	);
-	return batch.result();
 }

@@ -7,7 +7,6 @@
  */
 import {
 	updateDisplayOptions,
-	type IDataObject,
 	type IExecuteFunctions,
 	type INodeExecutionData,
 	type INodeProperties,
@@ -15,15 +14,8 @@ import {
 
 import { attachChannelDetail } from '../../helpers/channelDetail';
 import { ACTIVITY_TIME_FIELDS, ENTITIES } from '../../helpers/entities';
-import { failedItem, openSession, outputRecord, toNodeError } from '../../helpers/execution';
-import {
-	extraFilters,
-	fetchRecords,
-	fieldList,
-	relationFilters,
-	sinceFilter,
-	sortRules,
-} from '../../helpers/listQuery';
+import { openSession } from '../../helpers/execution';
+import { getManyItems } from '../../helpers/listQuery';
 import { cond, type Filter } from '../../transport/query';
 import {
 	activityTypeOptions,
@@ -116,45 +108,16 @@ export async function execute(
 	items: INodeExecutionData[],
 ): Promise<INodeExecutionData[]> {
 	const session = await openSession(this);
-	const out: INodeExecutionData[] = [];
-	for (let i = 0; i < items.length; i++) {
-		try {
-			const filters = this.getNodeParameter('filters', i, {}) as IDataObject;
-			const options = this.getNodeParameter('options', i, {}) as IDataObject;
-			const timeField = String(filters.timeField || 'time_close');
-			const conditions: Filter[] = [
-				...relationFilters(filters, ['contact', 'queue', 'user']),
-				...extraFilters(this.getNodeParameter('extraFilters', i, {})),
-			];
-			for (const filter of [
-				listFilter('type', filters.types),
-				listFilter('action', filters.action),
-			]) {
-				if (filter) conditions.push(filter);
-			}
-			const since = sinceFilter(this, session, timeField, filters.modifiedSince);
-			if (since) conditions.push(since);
-			const records = await fetchRecords(
-				this,
-				session,
-				ENTITIES.activity.endpoint,
-				{
-					filter: conditions.length ? conditions : undefined,
-					sort: sortRules(options, since ? timeField : undefined),
-					fields: fieldList(options),
-					q: filters.q ? String(filters.q) : undefined,
-				},
-				i,
-			);
+	return await getManyItems(this, items, session, {
+		endpoint: ENTITIES.activity.endpoint,
+		relationFields: ['contact', 'queue', 'user'],
+		timeField: (filters) => String(filters.timeField || 'time_close'),
+		moreFilters: (filters) =>
+			[listFilter('type', filters.types), listFilter('action', filters.action)].filter(
+				(filter): filter is Filter => filter !== undefined,
+			),
+		complete: async (records, options) => {
 			if (options.includeDetail === true) await attachChannelDetail(this, session, records);
-			const isoTimes = options.isoTimes !== false;
-			for (const record of records) {
-				out.push({ json: outputRecord(record, session, isoTimes), pairedItem: { item: i } });
-			}
-		} catch (error) {
-			if (!this.continueOnFail()) throw toNodeError(this, error, i);
-			out.push(failedItem(this, i, items[i], '', error, false));
-		}
-	}
-	return out;
+		},
+	});
 }

@@ -12,9 +12,8 @@ import {
 } from 'n8n-workflow';
 
 import { ENTITIES } from '../../helpers/entities';
-import { openSession, RecordError, syncItem } from '../../helpers/execution';
+import { openSession, RecordError } from '../../helpers/execution';
 import type { DaktelaRecord } from '../../helpers/normalise';
-import { runPool } from '../../helpers/pool';
 import {
 	customFieldsProperty,
 	isoTimesOption,
@@ -29,8 +28,8 @@ import {
 	recordFromFields,
 	relationStrategies,
 	resolveRelations,
+	writeUpdates,
 } from '../record/batch';
-import { WRITE_CONCURRENCY } from '../record/common';
 import { ACTIVITY_ACTIONS, activityName } from './common';
 
 const properties: INodeProperties[] = [
@@ -152,27 +151,6 @@ export async function execute(
 	await mergeStoredCustomFields(this, batch, session, def.endpoint);
 	batch.throwIfStopped();
 
-	await runPool(
-		[...batch.entries.values()],
-		async (entry) => {
-			try {
-				const record = await session.client.update(def.endpoint, entry.name, entry.record);
-				batch.succeed(
-					entry.index,
-					syncItem(
-						record,
-						'updated',
-						String(record.name ?? entry.name),
-						entry.index,
-						session,
-						isoTimes,
-					),
-				);
-			} catch (error) {
-				batch.fail(entry.index, error);
-			}
-		},
-		{ concurrency: WRITE_CONCURRENCY, shouldStop: () => batch.stopped },
-	);
+	await writeUpdates(batch, session, def.endpoint, isoTimes);
 	return batch.result();
 }

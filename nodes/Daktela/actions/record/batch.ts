@@ -16,6 +16,7 @@ import {
 	failedItem,
 	locatorValue,
 	RecordError,
+	syncItem,
 	toNodeError,
 	type Session,
 } from '../../helpers/execution';
@@ -35,8 +36,10 @@ import {
 	type RelationStrategies,
 	type RelationStrategy,
 } from '../../helpers/relations';
+import { runPool } from '../../helpers/pool';
 import { chunkValues, indexByKey } from '../../helpers/upsert';
 import { cond } from '../../transport/query';
+import { WRITE_CONCURRENCY } from './common';
 
 export interface Entry {
 	index: number;
@@ -304,4 +307,34 @@ export async function mergeStoredCustomFields(
 			...normaliseCustomFields(entry.record.customFields),
 		};
 	}
+}
+
+/**
+ * One PUT per entry still in the batch, with bounded concurrency; each output is the record as
+ * Daktela stored it with sync action 'updated'. `name` is in the path, never in the body.
+ */
+export async function writeUpdates(
+	batch: Batch,
+	session: Session,
+	endpoint: string,
+	isoTimes: boolean,
+): Promise<void> {
+	await runPool(
+		[...batch.entries.values()],
+		async (entry) => {
+			try {
+				const patch = { ...entry.record };
+				delete patch.name;
+				const record = await session.client.update(endpoint, entry.name, patch);
+				const name = String(record.name ?? entry.name);
+				batch.succeed(
+					entry.index,
+					syncItem(record, 'updated', name, entry.index, session, isoTimes),
+				);
+			} catch (error) {
+				batch.fail(entry.index, error);
+			}
+		},
+		{ concurrency: WRITE_CONCURRENCY, shouldStop: () => batch.stopped },
+	);
 }

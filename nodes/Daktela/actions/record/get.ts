@@ -1,4 +1,4 @@
-/** Get one contact or account by its name (the external ID). */
+/** Get one contact or account by its name (the external ID); activities' Get runs getEach too. */
 import {
 	updateDisplayOptions,
 	type IDataObject,
@@ -7,8 +7,15 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
-import { ENTITIES } from '../../helpers/entities';
-import { openSession, outputRecord, readLocator, RecordError } from '../../helpers/execution';
+import { ENTITIES, type EntityDef } from '../../helpers/entities';
+import {
+	openSession,
+	outputRecord,
+	readLocator,
+	RecordError,
+	type Session,
+} from '../../helpers/execution';
+import type { DaktelaRecord } from '../../helpers/normalise';
 import { runPool } from '../../helpers/pool';
 import { isoTimesOption, locator, optionsCollection } from '../common.descriptions';
 import { Batch } from './batch';
@@ -22,32 +29,48 @@ export function description(entity: RecordEntity): INodeProperties[] {
 	return updateDisplayOptions({ show: { resource: [entity], operation: ['get'] } }, properties);
 }
 
+/**
+ * Get by name for every input item (bounded concurrency), one output item each. `complete` fills
+ * in what the record needs before output (an activity's channel detail).
+ */
+export async function getEach(
+	ctx: IExecuteFunctions,
+	items: INodeExecutionData[],
+	def: EntityDef,
+	nameOf: (index: number) => string,
+	complete?: (record: DaktelaRecord, options: IDataObject, session: Session) => Promise<void>,
+): Promise<INodeExecutionData[]> {
+	const session = await openSession(ctx);
+	const batch = new Batch(ctx, items, false);
+	await runPool(
+		items.map((_, index) => index),
+		async (index) => {
+			try {
+				const name = nameOf(index);
+				if (!name) throw new RecordError(`no ${def.noun} given`, 'name');
+				const options = ctx.getNodeParameter('options', index, {}) as IDataObject;
+				const record = await session.client.get<DaktelaRecord>(def.endpoint, name);
+				await complete?.(record, options, session);
+				batch.succeed(index, {
+					json: outputRecord(record, session, options.isoTimes !== false),
+					pairedItem: { item: index },
+				});
+			} catch (error) {
+				batch.fail(index, error);
+			}
+		},
+		{ concurrency: WRITE_CONCURRENCY, shouldStop: () => batch.stopped },
+	);
+	return batch.result();
+}
+
 export function execute(entity: RecordEntity) {
-	const def = ENTITIES[entity];
 	return async function (
 		this: IExecuteFunctions,
 		items: INodeExecutionData[],
 	): Promise<INodeExecutionData[]> {
-		const session = await openSession(this);
-		const batch = new Batch(this, items, false);
-		await runPool(
-			items.map((_, index) => index),
-			async (index) => {
-				try {
-					const name = readLocator(this, entity, index);
-					if (!name) throw new RecordError(`no ${def.noun} given`, 'name');
-					const options = this.getNodeParameter('options', index, {}) as IDataObject;
-					const record = await session.client.get(def.endpoint, name);
-					batch.succeed(index, {
-						json: outputRecord(record, session, options.isoTimes !== false),
-						pairedItem: { item: index },
-					});
-				} catch (error) {
-					batch.fail(index, error);
-				}
-			},
-			{ concurrency: WRITE_CONCURRENCY, shouldStop: () => batch.stopped },
+		return await getEach(this, items, ENTITIES[entity], (index) =>
+			readLocator(this, entity, index),
 		);
-		return batch.result();
 	};
 }

@@ -4,23 +4,14 @@
  */
 import {
 	updateDisplayOptions,
-	type IDataObject,
 	type IExecuteFunctions,
 	type INodeExecutionData,
 	type INodeProperties,
 } from 'n8n-workflow';
 
 import { ENTITIES } from '../../helpers/entities';
-import { failedItem, openSession, outputRecord, toNodeError } from '../../helpers/execution';
-import {
-	extraFilters,
-	fetchRecords,
-	fieldList,
-	relationFilters,
-	sinceFilter,
-	sortRules,
-} from '../../helpers/listQuery';
-import type { Filter } from '../../transport/query';
+import { openSession } from '../../helpers/execution';
+import { getManyItems, type GetManySpec } from '../../helpers/listQuery';
 import {
 	extraFiltersProperty,
 	fieldsOption,
@@ -72,44 +63,15 @@ export function description(entity: RecordEntity): INodeProperties[] {
 }
 
 export function execute(entity: RecordEntity) {
-	const def = ENTITIES[entity];
+	const spec: GetManySpec = {
+		endpoint: ENTITIES[entity].endpoint,
+		relationFields: RELATION_FILTERS[entity],
+		timeField: () => 'edited',
+	};
 	return async function (
 		this: IExecuteFunctions,
 		items: INodeExecutionData[],
 	): Promise<INodeExecutionData[]> {
-		const session = await openSession(this);
-		const out: INodeExecutionData[] = [];
-		for (let i = 0; i < items.length; i++) {
-			try {
-				const filters = this.getNodeParameter('filters', i, {}) as IDataObject;
-				const options = this.getNodeParameter('options', i, {}) as IDataObject;
-				const conditions: Filter[] = [
-					...relationFilters(filters, RELATION_FILTERS[entity]),
-					...extraFilters(this.getNodeParameter('extraFilters', i, {})),
-				];
-				const since = sinceFilter(this, session, 'edited', filters.modifiedSince);
-				if (since) conditions.push(since);
-				const records = await fetchRecords(
-					this,
-					session,
-					def.endpoint,
-					{
-						filter: conditions.length ? conditions : undefined,
-						sort: sortRules(options, since ? 'edited' : undefined),
-						fields: fieldList(options),
-						q: filters.q ? String(filters.q) : undefined,
-					},
-					i,
-				);
-				const isoTimes = options.isoTimes !== false;
-				for (const record of records) {
-					out.push({ json: outputRecord(record, session, isoTimes), pairedItem: { item: i } });
-				}
-			} catch (error) {
-				if (!this.continueOnFail()) throw toNodeError(this, error, i);
-				out.push(failedItem(this, i, items[i], '', error, false));
-			}
-		}
-		return out;
+		return await getManyItems(this, items, await openSession(this), spec);
 	};
 }

@@ -11,8 +11,7 @@ import {
 } from 'n8n-workflow';
 
 import { ENTITIES } from '../../helpers/entities';
-import { openSession, readLocator, RecordError, syncItem } from '../../helpers/execution';
-import { runPool } from '../../helpers/pool';
+import { openSession, readLocator, RecordError } from '../../helpers/execution';
 import {
 	dataModeProperty,
 	fieldsCollection,
@@ -27,8 +26,9 @@ import {
 	readRecords,
 	relationStrategies,
 	resolveRelations,
+	writeUpdates,
 } from './batch';
-import { RELATION_FIELDS, WRITE_CONCURRENCY, type RecordEntity } from './common';
+import { RELATION_FIELDS, type RecordEntity } from './common';
 
 export function description(entity: RecordEntity): INodeProperties[] {
 	const def = ENTITIES[entity];
@@ -79,30 +79,7 @@ export function execute(entity: RecordEntity) {
 		await mergeStoredCustomFields(this, batch, session, def.endpoint);
 		batch.throwIfStopped();
 
-		await runPool(
-			[...batch.entries.values()],
-			async (entry) => {
-				try {
-					const patch = { ...entry.record };
-					delete patch.name;
-					const record = await session.client.update(def.endpoint, entry.name, patch);
-					batch.succeed(
-						entry.index,
-						syncItem(
-							record,
-							'updated',
-							String(record.name ?? entry.name),
-							entry.index,
-							session,
-							isoTimes,
-						),
-					);
-				} catch (error) {
-					batch.fail(entry.index, error);
-				}
-			},
-			{ concurrency: WRITE_CONCURRENCY, shouldStop: () => batch.stopped },
-		);
+		await writeUpdates(batch, session, def.endpoint, isoTimes);
 		return batch.result();
 	};
 }
