@@ -102,7 +102,11 @@ export function parseSignatureHeader(value: string): ParsedSignature | undefined
 }
 
 /** The string a sender signs: `<t>.<raw body>` (the body is used byte for byte). */
-function signatureDigest(secret: string, timestamp: number, rawBody: Uint8Array | string): Uint8Array {
+function signatureDigest(
+	secret: string,
+	timestamp: number,
+	rawBody: Uint8Array | string,
+): Uint8Array {
 	return hmacSha256(secret, `${timestamp}.`, rawBody);
 }
 
