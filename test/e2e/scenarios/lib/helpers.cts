@@ -1,0 +1,157 @@
+/**
+ * Shared pieces of the template scenarios: reading the Sync Checkpoint state out of workflow
+ * static data, running a workflow and failing with its output, what the Odoo templates write to
+ * Daktela for a partner (computed here independently of the mapping engine), and polling.
+ */
+import assert from 'node:assert/strict';
+
+import type { N8n, ExecutionResult } from '../../n8n.cjs';
+import { nodeOutput } from '../../n8n.cjs';
+import type { OdooRecord } from '../../../sandbox/odoo.cjs';
+
+/** What Commit said: the first summary item of a Commit node. */
+export interface CommitSummary {
+	syncName: string;
+	entity: string;
+	committed: boolean;
+	reason: string;
+	message: string;
+	total: number;
+	created: number;
+	updated: number;
+	unchanged: number;
+	failed: number;
+	invalid: number;
+	failedRecords: Array<{ id: string | null; error: string }>;
+	cursorBefore: { time: string } | null;
+	cursorAfter: { time: string } | null;
+	persisted: boolean;
+}
+
+export interface EntityCheckpoint {
+	cursor?: string;
+	seen?: Array<[string, number]>;
+	retry?: unknown[];
+	commits?: number;
+}
+
+/**
+ * The stored checkpoints of one sync (global static data, `syncCheckpoint.syncs[sync]`), by entity.
+ * One `n8n export:workflow` (a few seconds): read all entities at once.
+ */
+export async function checkpointsOf(
+	n8n: N8n,
+	workflowId: string,
+	sync: string,
+): Promise<Record<string, EntityCheckpoint | undefined>> {
+	const data = await n8n.staticData(workflowId);
+	const global = (data.global ?? {}) as {
+		syncCheckpoint?: { syncs?: Record<string, Record<string, EntityCheckpoint>> };
+	};
+	return global.syncCheckpoint?.syncs?.[sync] ?? {};
+}
+
+/** `n8n execute`, failing with the tail of n8n's output when the run did not succeed. */
+export async function runOk(n8n: N8n, workflowId: string, label: string): Promise<ExecutionResult> {
+	const result = await n8n.execute(workflowId);
+	assert.ok(
+		result.ok,
+		`${label}: the run failed: ${result.error}\n${result.stdout.slice(-3000)}\n${result.stderr.slice(-2000)}`,
+	);
+	return result;
+}
+
+/** The Commit summary of a run, or undefined when the node did not run (nothing to commit). */
+export function commitSummary(result: ExecutionResult, node: string): CommitSummary | undefined {
+	return nodeOutput(result.run, node)[0] as unknown as CommitSummary | undefined;
+}
+
+/** Whether a node ran at all in the execution. */
+export function ran(result: ExecutionResult, node: string): boolean {
+	return (result.run?.data.resultData.runData[node]?.length ?? 0) > 0;
+}
+
+/** Odoo datetime (UTC "YYYY-MM-DD HH:MM:SS") -> ISO with milliseconds, as the checkpoint stores. */
+export function odooToIso(value: unknown): string {
+	return `${String(value).replace(' ', 'T')}.000Z`;
+}
+
+const odooText = (value: unknown): string | null =>
+	typeof value === 'string' && value.trim() !== '' ? value : null;
+
+/** +420 601 123 456 -> +420601123456 (the sandbox data is already international). */
+const e164 = (value: unknown): string | null => {
+	const text = odooText(value);
+	return text === null ? null : text.replace(/[^\d+]/g, '');
+};
+
+const list = (...values: Array<string | null>) => values.filter((v): v is string => v !== null);
+
+/** A Daktela record reduced to what the Odoo templates write (relations by name). */
+export function daktelaShape(record: Record<string, unknown>, kind: 'account' | 'contact') {
+	const relation = (value: unknown) =>
+		value && typeof value === 'object' ? (value as { name?: unknown }).name : (value ?? null);
+	const cf = (record.customFields ?? {}) as Record<string, unknown>;
+	const values = (key: string) => (Array.isArray(cf[key]) ? (cf[key] as unknown[]) : []);
+	const common = {
+		name: record.name,
+		title: record.title,
+		database: relation(record.database),
+		email: values('email'),
+		number: values('number'),
+	};
+	if (kind === 'account') return { ...common, web: values('web') };
+	return {
+		...common,
+		firstname: record.firstname || null,
+		lastname: record.lastname,
+		account: relation(record.account),
+		description: record.description || null,
+	};
+}
+
+/** What the Odoo templates' mappings make of an Odoo partner, in the shape of daktelaShape(). */
+export function expectedFromOdoo(partner: OdooRecord, kind: 'account' | 'contact') {
+	const name = String(partner.name).trim();
+	const email = odooText(partner.email)?.trim().toLowerCase() ?? null;
+	if (kind === 'account') {
+		return {
+			name: `crm_account_${partner.id}`,
+			title: name,
+			database: 'default',
+			email: list(email),
+			number: list(e164(partner.phone)),
+			web: list(odooText(partner.website)),
+		};
+	}
+	const words = name.split(' ').filter(Boolean);
+	const parent = partner.parent_id;
+	return {
+		name: `crm_person_${partner.id}`,
+		title: name,
+		database: 'default',
+		email: list(email),
+		number: list(e164(partner.phone), e164(partner.mobile)),
+		firstname: words.slice(0, -1).join(' ') || null,
+		lastname: words[words.length - 1],
+		account: typeof parent === 'number' && parent ? `crm_account_${parent}` : null,
+		description: odooText(partner.function),
+	};
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls `probe` until it returns a value other than undefined (or throws after `timeoutMs`). */
+export async function eventually<T>(
+	probe: () => Promise<T | undefined> | T | undefined,
+	what: string,
+	timeoutMs = 20000,
+): Promise<T> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const value = await probe();
+		if (value !== undefined) return value;
+		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+		await sleep(200);
+	}
+}
