@@ -424,6 +424,31 @@ describe('matching', () => {
 			customFields: { email: ['ada@example.cz', 'second@example.cz'] },
 		});
 	});
+	it('the Database parameter is read per item, like Create reads it', async () => {
+		const result = await run(
+			{
+				...upsertContacts,
+				matchOn: 'name',
+				database: { __rl: true, mode: 'id', value: '={{ $json.db }}' },
+				dataMode: 'defineBelow',
+				fields: {
+					name: '={{ "crm_person_" + $json.id }}',
+					title: '={{ $json.last }}',
+					lastname: '={{ $json.last }}',
+				},
+			},
+			[
+				{ id: 51, last: 'Vip', db: 'vip' },
+				{ id: 52, last: 'Default', db: 'default' },
+			],
+		);
+		expect(result.error).toBeUndefined();
+		expect(syncOf(result.outputs[0])).toEqual(['created', 'created']);
+		expect(sandbox.store.get('contacts', 'crm_person_51')?.database).toMatchObject({ name: 'vip' });
+		expect(sandbox.store.get('contacts', 'crm_person_52')?.database).toMatchObject({
+			name: 'default',
+		});
+	});
 });
 
 describe('relations: CRM account id -> Daktela account name, in bulk', () => {

@@ -224,7 +224,6 @@ export function execute(entity: RecordEntity) {
 		const options = this.getNodeParameter('options', 0, {}) as IDataObject;
 		const matchOn = this.getNodeParameter('matchOn', 0, 'auto') as string;
 		const matchField = (this.getNodeParameter('matchField', 0, 'name') as string).trim();
-		const database = readLocator(this, 'database', 0);
 		const isoTimes = options.isoTimes !== false;
 		const chunkSize = Math.max(
 			1,
@@ -243,8 +242,12 @@ export function execute(entity: RecordEntity) {
 		batch.throwIfStopped();
 
 		const inputs: UpsertInput[] = [];
+		// The Database parameter per item (an expression may differ per item), as Create reads it.
+		const databases = new Map<number, string>();
 		for (const entry of [...batch.entries.values()]) {
 			try {
+				const database = readLocator(this, 'database', entry.index);
+				if (database) databases.set(entry.index, database);
 				const match = matchOf(entry.input.json, entry.record, matchOn, matchField);
 				entry.name = entry.name || (match.field === 'name' ? match.value : '');
 				inputs.push({
@@ -267,6 +270,11 @@ export function execute(entity: RecordEntity) {
 		const counts = { create: 0, update: 0, unchanged: 0, ambiguous: 0 };
 		for (const group of groups) {
 			if (!group.indices.every((i) => batch.entries.has(i))) continue;
+			// Items merged into one record: the later item's Database wins, as its fields do.
+			const database = group.indices.reduce<string | undefined>(
+				(last, index) => databases.get(index) ?? last,
+				undefined,
+			);
 			const decision = decide(group, found.get(group.matchField)?.get(group.key), {
 				createDefaults: database ? { database } : {},
 				alwaysWrite: options.alwaysWrite === true,
