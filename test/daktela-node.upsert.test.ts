@@ -518,4 +518,24 @@ describe('relations: CRM account id -> Daktela account name, in bulk', () => {
 		);
 		expect(sandbox.counters.get('GET', 'accounts')).toBeLessThanOrEqual(3);
 	}, 60_000);
+
+	it('a failed lookup fails every item that needed it with its error, whatever the spelling', async () => {
+		// Every GET is refused: the account lookup gives up after its retries.
+		sandbox.setFaults({ rate: 1, kinds: ['429'], retryAfterSeconds: 0, methods: ['GET'] });
+		const result = await run(
+			{
+				...upsertContacts,
+				options: { accountResolution: 'lookup', accountLookupField: 'customFields.ico' },
+			},
+			// One lookup value: the two spellings are the same key (spaces do not count in numbers).
+			[person(1, { account: '12345678' }), person(2, { account: '1234 5678' })],
+			{ continueOnFail: true },
+		);
+		const errors = result.outputs[0].map((item) => String(item.json.error));
+		expect(errors).toHaveLength(2);
+		expect(errors[0]).toBe('Too Many Requests');
+		// Not "no Daktela account has customFields.ico = ...": the account may well exist.
+		expect(errors[1]).toBe(errors[0]);
+		expect(sandbox.store.get('contacts', 'crm_person_1')).toBeUndefined();
+	});
 });

@@ -100,6 +100,11 @@ export function collectRelations(
 	return requests;
 }
 
+/** The key a relation value is looked up and found under (case and spacing do not count). */
+export function relationKey(value: string): string {
+	return matchKeys(value)[0] ?? value;
+}
+
 /** `prefix + id`, unless the value already carries the prefix (a mapping may have added it). */
 export function prefixed(value: string, prefix: string): string {
 	return value.startsWith(prefix) ? value : `${prefix}${value}`;
@@ -124,7 +129,7 @@ export function lookupsNeeded(
 			values: [],
 			keys: new Set<string>(),
 		};
-		const key = matchKeys(request.value)[0] ?? request.value;
+		const key = relationKey(request.value);
 		if (!entry.keys.has(key)) {
 			entry.keys.add(key);
 			entry.values.push(request.value);
@@ -150,7 +155,7 @@ export function resolveRelation(
 	if (!strategy || strategy.mode === 'asIs') return { ok: true, value: request.value };
 	if (strategy.mode === 'prefix')
 		return { ok: true, value: prefixed(request.value, strategy.prefix) };
-	const key = matchKeys(request.value)[0] ?? request.value;
+	const key = relationKey(request.value);
 	const matches = found?.get(key) ?? [];
 	if (matches.length === 0) {
 		return {

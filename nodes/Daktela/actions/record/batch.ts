@@ -30,6 +30,7 @@ import {
 import {
 	collectRelations,
 	lookupsNeeded,
+	relationKey,
 	resolveRelation,
 	type RelationEntity,
 	type RelationRequest,
@@ -237,7 +238,9 @@ export async function resolveRelations(
 					})),
 				);
 			} catch (error) {
-				for (const value of chunk) failedValues.set(`${lookup.entity}\u0000${value}`, error);
+				for (const value of chunk) {
+					failedValues.set(`${lookup.entity}\u0000${relationKey(value)}`, error);
+				}
 			}
 			ctx.logger.debug(
 				`Daktela: resolved ${lookup.entity} relations, chunk ${n + 1}/${chunks.length} (${chunk.length} values)`,
@@ -248,7 +251,8 @@ export async function resolveRelations(
 
 	for (const request of requests) {
 		if (!batch.entries.has(request.index)) continue;
-		const lookupError = failedValues.get(`${request.entity}\u0000${request.value}`);
+		// By key, not spelling: lookupsNeeded sends one spelling for every item with that key.
+		const lookupError = failedValues.get(`${request.entity}\u0000${relationKey(request.value)}`);
 		if (lookupError) {
 			batch.fail(request.index, lookupError);
 			continue;
