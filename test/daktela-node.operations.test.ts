@@ -308,6 +308,19 @@ describe('contact', () => {
 		expect(names(prague.outputs[0])).toEqual(['crm_person_3', 'crm_person_4']);
 	});
 
+	it('Get Many: a date alone is midnight in the workflow time zone, like a time without offset', async () => {
+		seedContacts();
+		setGlobalState({ defaultTimezone: 'America/Los_Angeles' });
+		// 2026-03-01 00:00 in Los Angeles = 09:00 in Prague.
+		const result = await run({
+			resource: 'contact',
+			operation: 'getMany',
+			returnAll: true,
+			filters: { modifiedSince: '2026-03-01' },
+		});
+		expect(names(result.outputs[0])).toEqual(['crm_person_2', 'crm_person_3', 'crm_person_4']);
+	});
+
 	it('Get Many: relation filters, extra filters, search, fields and sort', async () => {
 		seedContacts();
 		const byAccount = await run({

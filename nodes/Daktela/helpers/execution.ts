@@ -220,8 +220,8 @@ export function readLocator(ctx: IExecuteFunctions, name: string, i: number): st
 
 /**
  * A user-given point in time -> Daktela time in the instance zone. ISO with an offset is an
- * instant; an ISO value without offset (what n8n's date picker gives) is read in the workflow's
- * time zone; a Daktela-style "YYYY-MM-DD HH:MM:SS" is read as instance time.
+ * instant; an ISO value without offset (what n8n's date picker gives) or a date alone is read in
+ * the workflow's time zone; a Daktela-style "YYYY-MM-DD HH:MM:SS" is read as instance time.
  */
 export function userTimeToDaktela(
 	value: unknown,
@@ -234,7 +234,8 @@ export function userTimeToDaktela(
 	const text = String(value).trim();
 	if (isDaktelaTime(text)) return text;
 	const hasOffset = /(?:[zZ]|[+-]\d{2}(?::?\d{2})?)$/.test(text) && /T\d{2}:\d{2}/.test(text);
-	if (!hasOffset && /^\d{4}-\d{2}-\d{2}T/.test(text)) {
+	// A date alone is ISO without offset too: midnight in the workflow's time zone.
+	if (!hasOffset && /^\d{4}-\d{2}-\d{2}(?:T|$)/.test(text)) {
 		const local = DateTime.fromISO(text, { zone: workflowTimeZone });
 		if (local.isValid) return toDaktelaTime(local.toMillis(), session.timeZone);
 	}
