@@ -24,6 +24,14 @@ export const PACKAGE_NAME = 'n8n-nodes-daktela';
 // Process bookkeeping: everything we spawn is killed by PID, also on failure or Ctrl-C.
 
 const live = new Set<ChildProcess>();
+/** Temp user folders of instances not yet disposed: removed on Ctrl-C as well. */
+const tempFolders = new Set<string>();
+
+function removeTempFolders(): void {
+	if (process.env.E2E_KEEP === '1') return;
+	for (const folder of tempFolders) fs.rmSync(folder, { recursive: true, force: true });
+	tempFolders.clear();
+}
 
 function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
 	if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
@@ -80,9 +88,10 @@ function installExitHooks(): void {
 	for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 		process.once(signal, () => {
 			process.stderr.write(`\n[e2e] ${signal}: stopping ${live.size} n8n process(es)\n`);
-			void Promise.all([...live].map((child) => stopChild(child, 10000))).finally(() =>
-				process.exit(signal === 'SIGINT' ? 130 : 143),
-			);
+			void Promise.all([...live].map((child) => stopChild(child, 10000))).finally(() => {
+				removeTempFolders();
+				process.exit(signal === 'SIGINT' ? 130 : 143);
+			});
 		});
 	}
 }
@@ -339,6 +348,7 @@ export class N8n {
 		installExitHooks();
 		const userFolder =
 			options.userFolder ?? fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-daktela-e2e-'));
+		if (!options.userFolder && !options.keep) tempFolders.add(userFolder);
 		fs.mkdirSync(path.join(userFolder, '.n8n'), { recursive: true });
 		if (options.pkg) installPackage(userFolder, options.pkg);
 		return new N8n(rt, options, userFolder);
@@ -595,6 +605,7 @@ export class N8n {
 		if (!keep && !this.options.userFolder) {
 			fs.rmSync(this.userFolder, { recursive: true, force: true });
 		}
+		tempFolders.delete(this.userFolder);
 	}
 }
 
