@@ -341,6 +341,31 @@ describe('matching', () => {
 		).toEqual(['One', 'Person 5', 'Two']);
 	});
 
+	it('one Daktela record matched by two different keys: both items fail, the record is not changed', async () => {
+		// One contact holds both e-mails; the batch has two different people, one per e-mail.
+		const shared = sandbox.store.put('contacts', {
+			title: 'Shared',
+			lastname: 'Shared',
+			database: 'default',
+			customFields: { email: ['a@example.cz', 'b@example.cz'] },
+		});
+		const result = await run(
+			{ ...upsertContacts, matchOn: 'field', matchField: 'customFields.email' },
+			[
+				{ title: 'Anna', lastname: 'A', customFields: { email: 'a@example.cz' } },
+				{ title: 'Bob', lastname: 'B', customFields: { email: 'b@example.cz' } },
+				person(6),
+			],
+			{ continueOnFail: true },
+		);
+		expect(syncOf(result.outputs[0])).toEqual(['failed', 'failed', 'created']);
+		expect((result.outputs[0][0].json.sync as IDataObject).error).toBe(
+			`customFields.email: the Daktela contact ${String(shared.name)} matches "a@example.cz" and "b@example.cz" (items 0 and 1); none was changed, because it cannot be both`,
+		);
+		expect(sandbox.counters.get('PUT')).toBe(0);
+		expect(sandbox.store.get('contacts', String(shared.name))?.title).toBe('Shared');
+	});
+
 	it("the Field Mapper's _lookup picks the match field per item; _ keys never reach Daktela", async () => {
 		const existing = sandbox.store.put('contacts', {
 			title: 'Old',

@@ -215,3 +215,33 @@ export function decide(
 	}
 	return { kind: 'update', name: String(existing.name), body, changed, existing };
 }
+
+/** The Daktela record a decision writes or leaves alone (none for a create or an ambiguous key). */
+export function matchedName(decision: Decision): string | undefined {
+	if (decision.kind === 'update') return decision.name;
+	if (decision.kind === 'unchanged') return String(decision.existing.name);
+	return undefined;
+}
+
+/**
+ * Groups whose different keys found the same Daktela record (one contact holding two e-mails,
+ * each the key of a different input record). Writing them all would leave whichever PUT landed
+ * last, report every one as written, and write again on every run, so none of them is changed:
+ * the result maps each such group to all the groups that share its record, in input order.
+ */
+export function sharedMatches(
+	decided: Array<{ group: KeyGroup; decision: Decision }>,
+): Map<KeyGroup, KeyGroup[]> {
+	const byName = new Map<string, KeyGroup[]>();
+	for (const { group, decision } of decided) {
+		const name = matchedName(decision);
+		if (name === undefined) continue;
+		byName.set(name, [...(byName.get(name) ?? []), group]);
+	}
+	const shared = new Map<KeyGroup, KeyGroup[]>();
+	for (const groups of byName.values()) {
+		if (groups.length < 2) continue;
+		for (const group of groups) shared.set(group, groups);
+	}
+	return shared;
+}

@@ -8,7 +8,8 @@
  * where the SDK spends a lookup per record plus a write per changed record.
  *
  * Items with the same key are merged (later items win field by field, custom fields key by key)
- * and written once; every such item reports the same record and action.
+ * and written once; every such item reports the same record and action. A key that finds several
+ * Daktela records, and different keys that find the same one, fail their items: nothing is guessed.
  */
 import {
 	updateDisplayOptions,
@@ -35,6 +36,8 @@ import {
 	groupByKey,
 	indexByKey,
 	lookupValues,
+	matchedName,
+	sharedMatches,
 	type Decision,
 	type KeyGroup,
 	type UpsertInput,
@@ -213,6 +216,13 @@ async function lookUp(
 
 type Write = Extract<Decision, { kind: 'create' | 'update' }>;
 
+/** `a`, `a and b`, `a, b and c`. */
+function listed(values: string[]): string {
+	return values.length < 2
+		? values.join('')
+		: `${values.slice(0, -1).join(', ')} and ${values[values.length - 1]}`;
+}
+
 export function execute(entity: RecordEntity) {
 	const def = ENTITIES[entity];
 	return async function (
@@ -266,8 +276,7 @@ export function execute(entity: RecordEntity) {
 		const found = await lookUp(this, batch, session, def, groups, chunkSize);
 		batch.throwIfStopped();
 
-		const writes: Array<{ group: KeyGroup; decision: Write }> = [];
-		const counts = { create: 0, update: 0, unchanged: 0, ambiguous: 0 };
+		const decided: Array<{ group: KeyGroup; decision: Decision }> = [];
 		for (const group of groups) {
 			if (!group.indices.every((i) => batch.entries.has(i))) continue;
 			// Items merged into one record: the later item's Database wins, as its fields do.
@@ -280,6 +289,26 @@ export function execute(entity: RecordEntity) {
 				alwaysWrite: options.alwaysWrite === true,
 				toDaktelaTime: session.toDaktelaTime,
 			});
+			decided.push({ group, decision });
+		}
+		const shared = sharedMatches(decided);
+
+		const writes: Array<{ group: KeyGroup; decision: Write }> = [];
+		const counts = { create: 0, update: 0, unchanged: 0, ambiguous: 0 };
+		for (const { group, decision } of decided) {
+			const sharing = shared.get(group);
+			if (sharing) {
+				counts.ambiguous++;
+				const name = matchedName(decision) ?? '';
+				const keys = listed(sharing.map((g) => `"${g.matchValue}"`));
+				const indices = sharing.flatMap((g) => g.indices).sort((a, b) => a - b);
+				const error = new RecordError(
+					`the Daktela ${def.noun} ${name} matches ${keys} (items ${listed(indices.map(String))}); none was changed, because it cannot be both`,
+					group.matchField,
+				);
+				for (const index of group.indices) batch.fail(index, error, name);
+				continue;
+			}
 			counts[decision.kind]++;
 			if (decision.kind === 'ambiguous') {
 				const error = new RecordError(
