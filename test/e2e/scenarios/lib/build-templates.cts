@@ -951,7 +951,6 @@ function countResults(
 	position: [number, number],
 	entity: 'account' | 'contact',
 	fetchNode: string,
-	mapNode: string,
 ): string {
 	const ok = "['created', 'updated', 'unchanged']";
 	const count = (action: string) =>
@@ -975,9 +974,9 @@ function countResults(
 			[
 				'errors',
 				'array',
-				// Input item i comes from id i (one item per id all the way); the first step that failed
-				// for it has the clearest message.
-				`={{ $input.all().map((item, i) => ({ id: $('One item per id').all()[i]?.json.id ?? null, name: item.json.sync?.name || null, error: $('${fetchNode}').all()[i]?.json.error ?? $('${mapNode}').all()[i]?.json.error ?? item.json.sync?.error ?? null })).filter(e => e.error) }}`,
+				// Input item i comes from id i (one item per id all the way). A failed CRM fetch has the
+				// clearest message; otherwise Daktela's (or the mapping's, as the Daktela node reports it).
+				`={{ $input.all().map((item, i) => ({ id: $('One item per id').all()[i]?.json.id ?? null, name: item.json.sync?.name || null, error: $('${fetchNode}').all()[i]?.json.error ?? item.json.sync?.error ?? null })).filter(e => e.error) }}`,
 			],
 		]),
 		{ executeOnce: true },
