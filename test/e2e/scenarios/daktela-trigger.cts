@@ -34,10 +34,15 @@ import { bindCredentials, TEMPLATES_DIR, type Workflow, type WorkflowNode } from
 const TRIGGER_TYPE = `${PACKAGE_NAME}.daktelaTrigger`;
 const SECRET = 'e2e-trigger-shared-value-0123456789';
 
-/** The template that uses the trigger (the real-time one); a placeholder name until it exists. */
+/**
+ * The template that uses the trigger (the real-time one); the Odoo variant first, the one whose
+ * CRM side runs against the sandbox. A placeholder name until it exists.
+ */
 function findTemplate(): string {
 	if (fs.existsSync(TEMPLATES_DIR)) {
-		for (const file of fs.readdirSync(TEMPLATES_DIR).sort()) {
+		const files = fs.readdirSync(TEMPLATES_DIR).sort();
+		const odooFirst = [...files.filter((f) => f.startsWith('odoo-')), ...files];
+		for (const file of odooFirst) {
 			if (!file.endsWith('.json')) continue;
 			const text = fs.readFileSync(path.join(TEMPLATES_DIR, file), 'utf8');
 			if (text.includes(`"${TRIGGER_TYPE}"`)) return file;

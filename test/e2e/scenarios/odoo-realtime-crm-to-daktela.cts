@@ -126,7 +126,11 @@ export const scenario: Scenario = {
 		assert.equal(partial.counts.unchanged, 1);
 		assert.equal(partial.counts.failed, 1);
 		assert.equal(partial.counts.errors?.[0]?.id, '999', partial.text);
-		assert.match(String(partial.counts.errors?.[0]?.error), /not be found|not exist/i, partial.text);
+		assert.match(
+			String(partial.counts.errors?.[0]?.error),
+			/not be found|not exist/i,
+			partial.text,
+		);
 
 		// A change Daktela rejects, next to one it accepts.
 		odoo.store.write('res.partner', [5], { email: 'eva.@globex.example' });
