@@ -8,6 +8,7 @@ import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workf
 
 import { Daktela } from '../nodes/Daktela/Daktela.node';
 import { chunkValues } from '../nodes/Daktela/helpers/upsert';
+import { startInFlightProxy } from './daktela-node.inflight.cjs';
 import { runNode, type RunNodeOptions } from './harness/n8n.cjs';
 import { startDaktelaSandbox, type DaktelaSandbox } from './sandbox/daktela.cjs';
 
@@ -562,5 +563,101 @@ describe('relations: CRM account id -> Daktela account name, in bulk', () => {
 		// Not "no Daktela account has customFields.ico = ...": the account may well exist.
 		expect(errors[1]).toBe(errors[0]);
 		expect(sandbox.store.get('contacts', 'crm_person_1')).toBeUndefined();
+	});
+});
+
+describe('Max Parallel Requests (options.concurrency)', () => {
+	async function peakOf(parameters: INodeParameters, items: IDataObject[]) {
+		const proxy = await startInFlightProxy(sandbox.url);
+		sandbox.setLatency(30);
+		try {
+			const result = await runNode({
+				node: Daktela,
+				parameters,
+				items,
+				credentials: {
+					daktelaApi: { url: proxy.url, accessToken: sandbox.token, timeZone: 'Europe/Prague' },
+				},
+			});
+			expect(result.error).toBeUndefined();
+			return { peak: proxy.peak(), requests: proxy.count(), outputs: result.outputs[0] };
+		} finally {
+			sandbox.setLatency(0);
+			await proxy.close();
+		}
+	}
+	const people = (from: number, n: number) => Array.from({ length: n }, (_, i) => person(from + i));
+
+	it('keeps 10 requests in flight by default, and never more', async () => {
+		const run = await peakOf({ resource: 'contact', operation: 'create' }, people(0, 40));
+		expect(new Set(syncOf(run.outputs))).toEqual(new Set(['created']));
+		expect(run.requests).toBe(40);
+		expect(run.peak).toBe(10);
+	});
+
+	it('a custom value bounds the client and the write pool alike (upsert: lookups and writes)', async () => {
+		const run = await peakOf(
+			{ ...upsertContacts, options: { concurrency: 3, lookupBatchSize: 5 } },
+			people(100, 30),
+		);
+		expect(new Set(syncOf(run.outputs))).toEqual(new Set(['created']));
+		// 6 lookups of 5 keys + 30 creates, never more than 3 at once.
+		expect(run.requests).toBe(36);
+		expect(run.peak).toBe(3);
+	});
+
+	it('Update of contacts and activity Update honour it too; 1 means one at a time', async () => {
+		await run(upsertContacts, people(200, 12));
+		const update = await peakOf(
+			{ resource: 'contact', operation: 'update', options: { concurrency: 1 } },
+			people(200, 12).map((p) => ({ ...p, title: `${String(p.title)} (changed)` })),
+		);
+		expect(new Set(syncOf(update.outputs))).toEqual(new Set(['updated']));
+		expect(update.peak).toBe(1);
+
+		sandbox.seed({ activities: 12 });
+		const names = sandbox.store.list('activities').map((a) => String(a.name));
+		expect(names.length).toBeGreaterThanOrEqual(12);
+		const activities = await peakOf(
+			{
+				resource: 'activity',
+				operation: 'update',
+				activity: '={{ $json.name }}',
+				updateFields: { title: 'Checked' },
+				options: { concurrency: 4 },
+			},
+			names.slice(0, 12).map((name) => ({ name })),
+		);
+		expect(new Set(syncOf(activities.outputs))).toEqual(new Set(['updated']));
+		expect(activities.peak).toBe(4);
+	});
+
+	it('is offered on every write operation, default 10, 1 to 50', () => {
+		const props = new Daktela().description.properties;
+		const shown = props
+			.filter((p) => p.name === 'options')
+			.filter((p) => p.options?.some((o) => 'name' in o && o.name === 'concurrency'))
+			.map((p) => {
+				const show = p.displayOptions?.show ?? {};
+				return `${String(show.resource)}:${String(show.operation)}`;
+			})
+			.sort();
+		expect(shown).toEqual([
+			'account:create',
+			'account:update',
+			'account:upsert',
+			'activity:update',
+			'contact:create',
+			'contact:update',
+			'contact:upsert',
+		]);
+		const option = props
+			.find((p) => p.name === 'options' && p.displayOptions?.show?.operation?.includes('upsert'))
+			?.options?.find((o) => 'name' in o && o.name === 'concurrency') as IDataObject;
+		expect(option).toMatchObject({
+			default: 10,
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: 50 },
+		});
 	});
 });

@@ -76,6 +76,17 @@ export function locator(
 	} as INodeProperties;
 }
 
+/** "Max Parallel Requests" of the operations that send many requests at once (writes). */
+export const concurrencyOption: INodeProperties = {
+	displayName: 'Max Parallel Requests',
+	name: 'concurrency',
+	type: 'number',
+	typeOptions: { minValue: 1, maxValue: 50, numberPrecision: 0 },
+	default: 10,
+	description:
+		'How many Daktela requests this node keeps in flight at once (lookups and writes together). Rate limits (429) are still honoured with backoff. Lower it when the Daktela instance is shared or slow.',
+};
+
 /** The "Options" collection every operation ends with. */
 export function optionsCollection(options: INodeProperties[]): INodeProperties {
 	return {

@@ -30,6 +30,11 @@ export interface Session {
 	client: DaktelaClient;
 	/** IANA zone of the Daktela instance (the credential's time zone). */
 	timeZone: string;
+	/**
+	 * Requests in flight at most: the client's limit, which the operations' record pools use too,
+	 * so one number ("Max Parallel Requests") governs both and a stopped batch has nothing queued.
+	 */
+	concurrency: number;
 	toDaktelaTime: ToDaktelaTime;
 	/** Daktela time -> ISO 8601 with offset (memoised: a batch repeats the same times a lot). */
 	toIso: (daktelaTime: string) => string;
@@ -41,6 +46,17 @@ export interface Session {
  * 429s would fail that item for nothing. Retry-After is still honoured, waits stay capped.
  */
 const BATCH_MAX_RETRIES = 10;
+
+/** "Max Parallel Requests": its default and bounds. */
+export const DEFAULT_CONCURRENCY = 10;
+export const MAX_CONCURRENCY = 50;
+
+/** The "Max Parallel Requests" option (`options.concurrency`) as a whole number in 1..50. */
+export function concurrencyOf(options: IDataObject): number {
+	const value = Math.floor(Number(options.concurrency ?? DEFAULT_CONCURRENCY));
+	if (!Number.isFinite(value)) return DEFAULT_CONCURRENCY;
+	return Math.min(MAX_CONCURRENCY, Math.max(1, value));
+}
 
 /**
  * The session around a client: the Daktela node's operations and the Daktela Trigger's re-fetch
@@ -57,6 +73,7 @@ export function createSession(client: DaktelaClient): Session {
 	return {
 		client,
 		timeZone,
+		concurrency: client.concurrency,
 		toIso: (value: string) => {
 			let iso = isoCache.get(value);
 			if (iso === undefined) {
@@ -76,9 +93,19 @@ export function createSession(client: DaktelaClient): Session {
 	};
 }
 
-/** The session of a Daktela node run, on the node's credential. */
+/**
+ * The session of a Daktela node run, on the node's credential. Its concurrency is the operation's
+ * "Max Parallel Requests" option (read once, from the first item: one client serves the batch);
+ * operations without the option run at the default.
+ */
 export async function openSession(ctx: IExecuteFunctions): Promise<Session> {
-	return createSession(await createDaktelaClient(ctx, { maxRetries: BATCH_MAX_RETRIES }));
+	const options = ctx.getNodeParameter('options', 0, {}) as IDataObject;
+	return createSession(
+		await createDaktelaClient(ctx, {
+			maxRetries: BATCH_MAX_RETRIES,
+			concurrency: concurrencyOf(isPlainObject(options) ? options : {}),
+		}),
+	);
 }
 
 /**

@@ -314,6 +314,9 @@ export class DaktelaClient {
 
 	private readonly onRetry?: (event: RetryEvent) => void;
 
+	/** Requests in flight at most, across all calls on this client. */
+	readonly concurrency: number;
+
 	constructor(send: HttpSend, options: DaktelaClientOptions) {
 		assertTimeZone(options.timeZone);
 		this.send = send;
@@ -322,7 +325,11 @@ export class DaktelaClient {
 		this.baseDelayMs = Math.max(0, options.baseDelayMs ?? DEFAULTS.baseDelayMs);
 		this.maxDelayMs = Math.max(0, options.maxDelayMs ?? DEFAULTS.maxDelayMs);
 		this.pageSize = Math.min(MAX_TAKE, Math.max(1, Math.floor(options.pageSize ?? MAX_TAKE)));
-		this.limit = pLimit(Math.max(1, Math.floor(options.concurrency ?? DEFAULTS.concurrency)));
+		const concurrency = Math.floor(options.concurrency ?? DEFAULTS.concurrency);
+		this.concurrency = Number.isFinite(concurrency)
+			? Math.max(1, concurrency)
+			: DEFAULTS.concurrency;
+		this.limit = pLimit(this.concurrency);
 		this.sleep = options.sleep ?? (async () => {});
 		this.random = options.random ?? Math.random;
 		this.now = options.now ?? Date.now;

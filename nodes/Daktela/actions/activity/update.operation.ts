@@ -15,6 +15,7 @@ import { ENTITIES } from '../../helpers/entities';
 import { openSession, RecordError } from '../../helpers/execution';
 import type { DaktelaRecord } from '../../helpers/normalise';
 import {
+	concurrencyOption,
 	customFieldsProperty,
 	isoTimesOption,
 	locator,
@@ -97,7 +98,7 @@ const properties: INodeProperties[] = [
 			locator('user', { description: 'User who owns the activity' }),
 		],
 	},
-	optionsCollection([...relationOptions('contact'), isoTimesOption]),
+	optionsCollection([...relationOptions('contact'), isoTimesOption, concurrencyOption]),
 ];
 
 export const description = updateDisplayOptions(

@@ -40,7 +40,6 @@ import {
 import { runPool } from '../../helpers/pool';
 import { chunkValues, indexByKey } from '../../helpers/upsert';
 import { cond } from '../../transport/query';
-import { WRITE_CONCURRENCY } from './common';
 
 export interface Entry {
 	index: number;
@@ -339,6 +338,6 @@ export async function writeUpdates(
 				batch.fail(entry.index, error);
 			}
 		},
-		{ concurrency: WRITE_CONCURRENCY, shouldStop: () => batch.stopped },
+		{ concurrency: session.concurrency, shouldStop: () => batch.stopped },
 	);
 }

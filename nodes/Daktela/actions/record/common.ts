@@ -7,12 +7,6 @@ import type { RelationEntity } from '../../helpers/relations';
 /** Contacts and accounts have the same shape and operations; the code is shared. */
 export type RecordEntity = 'contact' | 'account';
 
-/**
- * Records written (or fetched) at once. The client also caps requests in flight; the pool stays
- * at the same size so that, when a failure stops the node, no queued write still goes out.
- */
-export const WRITE_CONCURRENCY = 5;
-
 /** Relation fields that the relation options (prefix / lookup) resolve: a contact's account. */
 export const RELATION_FIELDS: Record<RecordEntity, Partial<Record<string, RelationEntity>>> = {
 	contact: { account: 'account' },

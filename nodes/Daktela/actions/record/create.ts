@@ -11,6 +11,7 @@ import { ENTITIES } from '../../helpers/entities';
 import { openSession, readLocator, syncItem } from '../../helpers/execution';
 import { runPool } from '../../helpers/pool';
 import {
+	concurrencyOption,
 	dataModeProperty,
 	fieldsCollection,
 	isoTimesOption,
@@ -19,7 +20,7 @@ import {
 	relationOptions,
 } from '../common.descriptions';
 import { Batch, readRecords, relationStrategies, resolveRelations } from './batch';
-import { RELATION_FIELDS, WRITE_CONCURRENCY, type RecordEntity } from './common';
+import { RELATION_FIELDS, type RecordEntity } from './common';
 
 export function description(entity: RecordEntity): INodeProperties[] {
 	const def = ENTITIES[entity];
@@ -32,6 +33,7 @@ export function description(entity: RecordEntity): INodeProperties[] {
 		optionsCollection([
 			...(entity === 'contact' ? relationOptions('account') : []),
 			isoTimesOption,
+			concurrencyOption,
 		]),
 	];
 	return updateDisplayOptions({ show: { resource: [entity], operation: ['create'] } }, properties);
@@ -78,7 +80,7 @@ export function execute(entity: RecordEntity) {
 					batch.fail(entry.index, error);
 				}
 			},
-			{ concurrency: WRITE_CONCURRENCY, shouldStop: () => batch.stopped },
+			{ concurrency: session.concurrency, shouldStop: () => batch.stopped },
 		);
 		return batch.result();
 	};

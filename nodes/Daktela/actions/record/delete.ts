@@ -17,7 +17,7 @@ import { runPool } from '../../helpers/pool';
 import { DaktelaApiError } from '../../transport/errors';
 import { locator, optionsCollection } from '../common.descriptions';
 import { Batch } from './batch';
-import { WRITE_CONCURRENCY, type RecordEntity } from './common';
+import type { RecordEntity } from './common';
 
 export function description(entity: RecordEntity): INodeProperties[] {
 	const def = ENTITIES[entity];
@@ -70,7 +70,7 @@ export function execute(entity: RecordEntity) {
 					batch.fail(index, error, name);
 				}
 			},
-			{ concurrency: WRITE_CONCURRENCY, shouldStop: () => batch.stopped },
+			{ concurrency: session.concurrency, shouldStop: () => batch.stopped },
 		);
 		return batch.result();
 	};

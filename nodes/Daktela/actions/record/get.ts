@@ -19,7 +19,7 @@ import type { DaktelaRecord } from '../../helpers/normalise';
 import { runPool } from '../../helpers/pool';
 import { isoTimesOption, locator, optionsCollection } from '../common.descriptions';
 import { Batch } from './batch';
-import { WRITE_CONCURRENCY, type RecordEntity } from './common';
+import type { RecordEntity } from './common';
 
 export function description(entity: RecordEntity): INodeProperties[] {
 	const properties: INodeProperties[] = [
@@ -59,7 +59,7 @@ export async function getEach(
 				batch.fail(index, error);
 			}
 		},
-		{ concurrency: WRITE_CONCURRENCY, shouldStop: () => batch.stopped },
+		{ concurrency: session.concurrency, shouldStop: () => batch.stopped },
 	);
 	return batch.result();
 }

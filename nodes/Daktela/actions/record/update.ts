@@ -13,6 +13,7 @@ import {
 import { ENTITIES } from '../../helpers/entities';
 import { openSession, readLocator, RecordError } from '../../helpers/execution';
 import {
+	concurrencyOption,
 	dataModeProperty,
 	fieldsCollection,
 	isoTimesOption,
@@ -41,6 +42,7 @@ export function description(entity: RecordEntity): INodeProperties[] {
 		optionsCollection([
 			...(entity === 'contact' ? relationOptions('account') : []),
 			isoTimesOption,
+			concurrencyOption,
 		]),
 	];
 	return updateDisplayOptions({ show: { resource: [entity], operation: ['update'] } }, properties);

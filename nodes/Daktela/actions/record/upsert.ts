@@ -44,6 +44,7 @@ import {
 } from '../../helpers/upsert';
 import { cond } from '../../transport/query';
 import {
+	concurrencyOption,
 	dataModeProperty,
 	fieldsCollection,
 	isoTimesOption,
@@ -52,7 +53,7 @@ import {
 	relationOptions,
 } from '../common.descriptions';
 import { Batch, readRecords, relationStrategies, resolveRelations } from './batch';
-import { RELATION_FIELDS, WRITE_CONCURRENCY, type RecordEntity } from './common';
+import { RELATION_FIELDS, type RecordEntity } from './common';
 
 export function description(entity: RecordEntity): INodeProperties[] {
 	const def = ENTITIES[entity];
@@ -109,6 +110,7 @@ export function description(entity: RecordEntity): INodeProperties[] {
 				description:
 					'Most keys looked up in one request; fewer when long keys would make the URL too long',
 			},
+			concurrencyOption,
 			{
 				displayName: 'Write Unchanged Records',
 				name: 'alwaysWrite',
@@ -208,7 +210,7 @@ async function lookUp(
 				`Daktela upsert ${def.nouns}: lookup ${done}/${jobs.length} (${job.values.length} keys on ${job.field})`,
 			);
 		},
-		{ concurrency: WRITE_CONCURRENCY, shouldStop: () => batch.stopped },
+		{ concurrency: session.concurrency, shouldStop: () => batch.stopped },
 	);
 	for (const [field, list] of records) found.set(field, indexByKey(list, field));
 	return found;
@@ -351,7 +353,7 @@ export function execute(entity: RecordEntity) {
 					for (const index of group.indices) batch.fail(index, error, name || group.matchValue);
 				}
 			},
-			{ concurrency: WRITE_CONCURRENCY, shouldStop: () => batch.stopped },
+			{ concurrency: session.concurrency, shouldStop: () => batch.stopped },
 		);
 		const result = batch.result();
 		const summary = summarise(result);
