@@ -1049,7 +1049,6 @@ function odooRealtimeCrmToDaktela(): TemplateWorkflow {
 			[1760, row.y],
 			row.entity,
 			row.fetch,
-			row.map,
 		);
 		wf.connect(isAccount, fetch, row.output);
 		wf.chain(fetch, map, write, count, respond);
@@ -1119,7 +1118,6 @@ function hubspotRealtimeCrmToDaktela(): TemplateWorkflow {
 			[1760, row.y],
 			row.entity,
 			row.fetch,
-			row.map,
 		);
 		wf.connect(isAccount, fetch, row.output);
 		wf.chain(fetch, map, write, count, respond);
