@@ -540,6 +540,42 @@ describe('activity', () => {
 		expect(names(created.outputs[0])).toEqual(['act_open']);
 	});
 
+	it('Get Many by time leaves out activities without that time (open ones for time_close)', async () => {
+		seedActivities();
+		const getMany = async (filters: INodeParameters) =>
+			names(
+				(await run({ resource: 'activity', operation: 'getMany', returnAll: true, filters }))
+					.outputs[0],
+			).sort();
+		// A plain listing still shows open activities.
+		expect(await getMany({})).toEqual(['act_late_close', 'act_old', 'act_open']);
+		// A sync's first run (Changed Since present but empty) and an explicit Time Field: closed only,
+		// so every record has a cursor value and the Sync Checkpoint can advance.
+		sandbox.requests.length = 0;
+		expect(await getMany({ modifiedSince: '' })).toEqual(['act_late_close', 'act_old']);
+		expect(decodeURIComponent(sandbox.requests[0].url)).toMatch(
+			/\[field\]=time_close&filter\[filters\]\[\d+\]\[operator\]=isnotnull/,
+		);
+		expect(await getMany({ timeField: 'time_close' })).toEqual(['act_late_close', 'act_old']);
+		expect(await getMany({ timeField: 'time' })).toEqual(['act_late_close', 'act_old', 'act_open']);
+
+		// Seeded activities mix open and closed ones.
+		sandbox.reset();
+		sandbox.seed({ contacts: 10, activities: 60, randomSeed: 7 });
+		const stored = sandbox.store.list('activities');
+		const closed = stored.filter((a) => a.time_close !== null && a.time_close !== undefined);
+		expect(closed.length).toBeGreaterThan(0);
+		expect(closed.length).toBeLessThan(stored.length);
+		const read = await run({
+			resource: 'activity',
+			operation: 'getMany',
+			returnAll: true,
+			filters: { modifiedSince: '' },
+		});
+		expect(read.outputs[0]).toHaveLength(closed.length);
+		for (const item of read.outputs[0]) expect(item.json.time_close).toEqual(expect.any(String));
+	});
+
 	it('Get Many: type filter over every channel, with the channel detail record', async () => {
 		sandbox.seed({ contacts: 10, activities: 27, randomSeed: 5 });
 		const all = await run({ resource: 'activity', operation: 'getMany', returnAll: true });

@@ -4,9 +4,14 @@
  * created (a long call, an e-mail answered next day) is read when it closes, not missed because
  * its creation time was before the cursor. Activities still open have no `time_close`; choose
  * `time` to read them as they are created.
+ *
+ * A read by time (Time Field chosen, or Changed Since present even when empty, as on a sync's
+ * first run) leaves out activities without a value in that field: they have no cursor position,
+ * so the Sync Checkpoint could never move past them, and an open activity is read once it closes.
  */
 import {
 	updateDisplayOptions,
+	type IDataObject,
 	type IExecuteFunctions,
 	type INodeExecutionData,
 	type INodeProperties,
@@ -60,7 +65,7 @@ const properties: INodeProperties[] = [
 				type: 'dateTime',
 				default: '',
 				description:
-					'Only activities whose Time Field is at or after this time. A time without offset is read in the workflow time zone.',
+					'Only activities whose Time Field is at or after this time. A time without offset is read in the workflow time zone. When added, even empty (a full sync), activities without a value in the Time Field are left out.',
 			},
 			locator('contact', { description: 'Only activities linked to this contact' }),
 			locator('queue', { description: 'Only activities of this queue' }),
@@ -75,7 +80,7 @@ const properties: INodeProperties[] = [
 				})),
 				default: 'time_close',
 				description:
-					'Which time Changed Since compares with. Closed (the default) does not miss activities that close after they were created.',
+					'Which time Changed Since compares with. Closed (the default) does not miss activities that close after they were created. When set, activities without this time are left out: an activity not closed yet has no close time and is returned once it closes.',
 			},
 			{
 				displayName: 'Types',
@@ -103,6 +108,17 @@ function listFilter(field: string, values: unknown): Filter | undefined {
 	return list.length === 1 ? cond(field, 'eq', list[0]) : cond(field, 'in', list);
 }
 
+/**
+ * `<time field> isnotnull` for a read by time: the Time Field chosen, or Changed Since present
+ * (even empty). Such reads feed a cursor, and a record without the cursor's field has no position.
+ */
+function timeValueFilter(filters: IDataObject): Filter | undefined {
+	const chosen = typeof filters.timeField === 'string' && filters.timeField !== '';
+	const byTime = Object.prototype.hasOwnProperty.call(filters, 'modifiedSince');
+	if (!chosen && !byTime) return undefined;
+	return cond(String(filters.timeField || 'time_close'), 'isnotnull');
+}
+
 export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
@@ -113,9 +129,11 @@ export async function execute(
 		relationFields: ['contact', 'queue', 'user'],
 		timeField: (filters) => String(filters.timeField || 'time_close'),
 		moreFilters: (filters) =>
-			[listFilter('type', filters.types), listFilter('action', filters.action)].filter(
-				(filter): filter is Filter => filter !== undefined,
-			),
+			[
+				listFilter('type', filters.types),
+				listFilter('action', filters.action),
+				timeValueFilter(filters),
+			].filter((filter): filter is Filter => filter !== undefined),
 		complete: async (records, options) => {
 			if (options.includeDetail === true) await attachChannelDetail(this, session, records);
 		},
