@@ -301,6 +301,66 @@ describe('Daktela Trigger: the output is the Daktela node Get', () => {
 });
 
 describe('Daktela Trigger: bodies and events', () => {
+	it('with re-fetch off, bounds the passed-through body: 413 body_too_large, no execution', async () => {
+		const big = { event: 'sms_create', name: 'sms_big', data: 'x'.repeat(65 * 1024) };
+		const refused = await deliver({
+			body: big,
+			headers: withSecret(),
+			parameters: { refetch: false },
+			withCredentials: false,
+		});
+		expect(answer(refused)).toEqual({
+			status: 413,
+			body: {
+				error: 'body_too_large',
+				message: expect.stringContaining('at most 65536 (Max Body Size)'),
+				event: 'sms_create',
+				name: 'sms_big',
+			},
+		});
+		expect(refused.workflowData).toBeUndefined();
+
+		// Just under the default 64 KiB: passed on.
+		const fits = await deliver({
+			body: { ...big, data: 'x'.repeat(63 * 1024) },
+			headers: withSecret(),
+			parameters: { refetch: false },
+			withCredentials: false,
+		});
+		expect(answer(fits).status).toBe(200);
+		expect(outputOf(fits)[0].data).toHaveLength(63 * 1024);
+
+		// A custom limit counts UTF-8 bytes: 600 "č" are 1,200 bytes, over 1 KB.
+		const czech = await deliver({
+			body: { event: 'sms_create', name: 'sms_cz', data: 'č'.repeat(600) },
+			headers: withSecret(),
+			parameters: { refetch: false, options: { maxBodyKb: 1 } },
+			withCredentials: false,
+		});
+		expect(answer(czech)).toMatchObject({ status: 413, body: { error: 'body_too_large' } });
+		expect(czech.workflowData).toBeUndefined();
+		const small = await deliver({
+			body: { event: 'sms_create', name: 'sms_cz', data: 'c'.repeat(600) },
+			headers: withSecret(),
+			parameters: { refetch: false, options: { maxBodyKb: 1 } },
+			withCredentials: false,
+		});
+		expect(outputOf(small)).toHaveLength(1);
+	});
+
+	it('with re-fetch on, a large body is no problem: only the event and the name are used', async () => {
+		const name = nameOf('contacts');
+		const result = await deliver({
+			body: { event: 'contact_update', name, data: 'x'.repeat(200 * 1024) },
+			headers: withSecret(),
+		});
+		expect(answer(result).status).toBe(200);
+		const [item] = outputOf(result);
+		expect(item.name).toBe(name);
+		expect(item.data).toBeUndefined();
+		expect(item._event).toMatchObject({ refetched: true });
+	});
+
 	it('reads a form-encoded body (parsed by n8n, or raw)', async () => {
 		const name = nameOf('contacts');
 		const parsed = await deliver({

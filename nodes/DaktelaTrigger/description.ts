@@ -8,6 +8,7 @@ import { isoTimesOption } from '../Daktela/actions/common.descriptions';
 
 import { ALL_EVENTS, eventOptions } from './events';
 import { DEFAULT_WINDOW_SECONDS } from './dedup';
+import { DEFAULT_MAX_BODY_KB } from './webhook';
 import {
 	DEFAULT_REPLAY_WINDOW_SECONDS,
 	MIN_SECRET_LENGTH,
@@ -137,6 +138,16 @@ export const properties: INodeProperties[] = [
 				default: DEFAULT_WINDOW_SECONDS,
 				description:
 					'How long a handled delivery is remembered. A duplicate within the window is acknowledged (200, "duplicate") without starting the workflow. 0 turns deduplication off.',
+			},
+			{
+				displayName: 'Max Body Size (KB)',
+				name: 'maxBodyKb',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: 16384 },
+				default: DEFAULT_MAX_BODY_KB,
+				description:
+					'Re-Fetch Record off: the delivered fields (as JSON) may take at most this many kilobytes, since they become the workflow item. A larger delivery gets 413 "body_too_large" and starts no execution.',
+				displayOptions: { show: { '/refetch': [false] } },
 			},
 			{
 				displayName: 'On Re-Fetch Failure',

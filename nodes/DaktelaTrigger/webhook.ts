@@ -49,6 +49,13 @@ import {
 /** Retries for the re-fetch: Daktela's automation waits for our answer, so keep it short. */
 export const REFETCH_RETRY = { maxRetries: 3, baseDelayMs: 250, maxDelayMs: 2000 };
 
+/**
+ * Default "Max Body Size (KB)": with Re-Fetch off the delivered fields become the workflow item,
+ * so without a bound anyone holding the secret could push n8n's whole request limit (16 MiB) into
+ * every execution. Daktela's automations send a handful of fields; 64 KiB is generous for that.
+ */
+export const DEFAULT_MAX_BODY_KB = 64;
+
 /** Seconds Daktela (or a relay) should wait before redelivering after a 503. */
 const RETRY_AFTER_SECONDS = 30;
 
@@ -62,6 +69,8 @@ export interface TriggerSettings {
 	dedupWindow: number;
 	onRefetchError: 'respondError' | 'emitError';
 	replayWindow: number;
+	/** Re-Fetch off: most bytes of the delivered fields (JSON, UTF-8) passed into the item. */
+	maxBodyBytes: number;
 }
 
 function numberOption(value: unknown, fallback: number): number {
@@ -86,7 +95,28 @@ export function readSettings(ctx: Pick<IWebhookFunctions, 'getNodeParameter'>): 
 		dedupWindow: numberOption(options.dedupWindow, DEFAULT_WINDOW_SECONDS),
 		onRefetchError: options.onRefetchError === 'emitError' ? 'emitError' : 'respondError',
 		replayWindow: numberOption(options.replayWindow, DEFAULT_REPLAY_WINDOW_SECONDS) || 1,
+		maxBodyBytes: Math.round(
+			(numberOption(options.maxBodyKb, DEFAULT_MAX_BODY_KB) || DEFAULT_MAX_BODY_KB) * 1024,
+		),
 	};
+}
+
+/** Bytes of `text` in UTF-8 (no Buffer / TextEncoder in node code). */
+export function utf8Length(text: string): number {
+	let bytes = 0;
+	for (let i = 0; i < text.length; i++) {
+		const code = text.charCodeAt(i);
+		if (code < 0x80) bytes += 1;
+		else if (code < 0x800) bytes += 2;
+		else if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length) {
+			const next = text.charCodeAt(i + 1);
+			if (next >= 0xdc00 && next <= 0xdfff) {
+				bytes += 4;
+				i++;
+			} else bytes += 3;
+		} else bytes += 3;
+	}
+	return bytes;
 }
 
 /** What is wrong with the settings, for activation and for every request. */
@@ -284,6 +314,22 @@ export async function handleDelivery(ctx: IWebhookFunctions): Promise<IWebhookRe
 				reason: 'This event is not selected in the Daktela Trigger',
 			},
 		};
+	}
+
+	// Re-Fetch off: the delivered fields become the item, so their size is bounded (413, nothing
+	// starts). With Re-Fetch on (or a delete event) only the event and the name are used.
+	if (!settings.refetch && canRefetch(delivery)) {
+		const size = utf8Length(JSON.stringify(delivery.payload));
+		if (size > settings.maxBodyBytes) {
+			ctx.logger.warn(
+				`Daktela Trigger "${ctx.getNode().name}" refused a delivery of ${size} bytes (Max Body Size ${settings.maxBodyBytes} bytes)`,
+			);
+			return respond(ctx, 413, {
+				error: 'body_too_large',
+				message: `The delivered fields take ${size} bytes as JSON; this trigger accepts at most ${settings.maxBodyBytes} (Max Body Size) when Re-Fetch Record is off. Send only the event and the name, or turn Re-Fetch Record on.`,
+				...summary,
+			});
+		}
 	}
 
 	let session: Session | undefined;
