@@ -653,7 +653,7 @@ describe('Max Parallel Requests (options.concurrency)', () => {
 		]);
 		const option = props
 			.find((p) => p.name === 'options' && p.displayOptions?.show?.operation?.includes('upsert'))
-			?.options?.find((o) => 'name' in o && o.name === 'concurrency') as IDataObject;
+			?.options?.find((o) => 'name' in o && o.name === 'concurrency') as unknown as IDataObject;
 		expect(option).toMatchObject({
 			default: 10,
 			type: 'number',
