@@ -67,7 +67,8 @@ export function description(entity: RecordEntity): INodeProperties[] {
 				{
 					name: 'Another Field',
 					value: 'field',
-					description: 'Match on a field such as customFields.email or customFields.number',
+					description:
+						'Match on a field such as customFields.email or customFields.number (phone numbers: same format as stored in Daktela, E.164 recommended)',
 				},
 				{
 					name: 'External ID (Name)',
@@ -90,7 +91,7 @@ export function description(entity: RecordEntity): INodeProperties[] {
 			type: 'string',
 			default: 'customFields.email',
 			placeholder: 'e.g. customFields.email',
-			description: `Field of the ${def.noun} to match on. Two Daktela ${def.nouns} with the same value make the item fail rather than update a random one.`,
+			description: `Field of the ${def.noun} to match on. Two Daktela ${def.nouns} with the same value make the item fail rather than update a random one. Values are compared as stored (text ignoring case): a phone number must be in the same format as in Daktela, or the record is missed and a duplicate created. Keep phone numbers in E.164 (+420601123456) on both sides, as the Field Mapper's phone_normalize gives them.`,
 			displayOptions: { show: { matchOn: ['field'] } },
 		},
 		locator('database', {
