@@ -82,9 +82,12 @@ async function stopAll(reason: string, code: number): Promise<void> {
 	if (stopping) return;
 	stopping = true;
 	say(`\n${reason}: stopping n8n and the sandboxes ...`);
-	started.pkg?.cleanup?.();
 	// n8n's own signal hook (n8n.cts) may end the process first, once n8n has stopped.
-	process.once('exit', () => say('Stopped.'));
+	process.once('exit', () => {
+		started.pkg?.cleanup?.();
+		say('Stopped.');
+	});
+	// SIGTERM to n8n's process group, SIGKILL after a grace period; then the in-process sandboxes.
 	await started.n8n?.dispose().catch(() => undefined);
 	await Promise.all([
 		started.daktela?.close().catch(() => undefined),
@@ -104,9 +107,14 @@ function summaryLine(label: string, summary: Record<string, unknown> | undefined
 }
 
 async function main(): Promise<void> {
-	// Registered before n8n's own hooks (N8n.create), so this one reports and cleans up.
-	for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-		process.once(signal, () => void stopAll(signal, 0));
+	// Registered before n8n's own hooks (N8n.create), so this one reports and cleans up. `on`, not
+	// `once`: Ctrl-C can arrive more than once (the terminal signals the whole process group and tsx
+	// relays it again), and a signal without a listener would end this process before n8n is down.
+	for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+		process.on(signal, () => {
+			if (stopping) say(`${signal}: still stopping n8n ...`);
+			else void stopAll(signal, 0);
+		});
 	}
 	for (const [what, port] of Object.entries(PORTS)) {
 		if (!Number.isInteger(port) || port <= 0 || !(await portFree(port))) {
