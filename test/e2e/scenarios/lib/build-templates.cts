@@ -724,7 +724,12 @@ function daktelaTrigger(wf: WorkflowBuilder, seed: string): string {
 
 const LINKED = "={{ String($json.contact?.name ?? '').startsWith('crm_person_') }}";
 
-function realtimeDaktelaNotes(wf: WorkflowBuilder, crm: 'Odoo' | 'HubSpot', write: string): void {
+function realtimeDaktelaNotes(
+	wf: WorkflowBuilder,
+	crm: 'Odoo' | 'HubSpot',
+	write: string,
+	route = '',
+): void {
 	wf.sticky(
 		`## Daktela → ${crm}: activities in real time\nWhen a call, e-mail, chat or message is **closed** in Daktela, a Daktela automation calls this workflow; it loads the activity from Daktela (the request itself is never trusted) and logs it on the ${crm} contact.\n\n**Set up**\n1. Pick your Daktela and ${crm} credentials.\n2. In the **Daktela Trigger**, set a long random **Secret** (e.g. \`openssl rand -hex 32\`).\n3. Save and activate, then copy the trigger's *Production URL*.\n4. In Daktela → Manage → Automations, add one automation per event ("call closed", …) with an **HTTP request**: that URL, POST, header \`X-Webhook-Secret\` = the secret, body \`{"event": "{{event_name}}", "name": "{{object_name}}"}\`.\n\nThe trigger answers at once: 200 accepted (or duplicate / ignored), 400 bad request, 401/403 missing or wrong secret, 503 Daktela unreachable (Daktela may try again).\n\nUse this **or** the batch activities workflow, not both.`,
 		[-760, -420],
@@ -733,23 +738,23 @@ function realtimeDaktelaNotes(wf: WorkflowBuilder, crm: 'Odoo' | 'HubSpot', writ
 	);
 	wf.sticky(
 		`### 1. Receive and check\nThe **Daktela Trigger** checks the secret, reads \`event\` and \`name\`, loads the activity from Daktela and drops repeated deliveries.`,
-		[-40, -240],
-		{ width: 240, height: 300 },
+		[-40, -420],
+		{ width: 240, height: 280 },
 	);
 	wf.sticky(
-		`### 2. A ${crm} contact?\nOnly activities of contacts that came from ${crm} (Daktela contact name \`crm_person_<${crm} id>\`) go on; others end here.`,
-		[220, -240],
-		{ width: 240, height: 300 },
+		`### 2. A ${crm} contact?\nOnly activities of contacts that came from ${crm} (Daktela contact name \`crm_person_<${crm} id>\`) go on; others end here.${route}`,
+		[220, -420],
+		{ width: 500, height: 280 },
 	);
 	wf.sticky(
 		`### 3. Translate fields\nThe **Field Mapper** turns the activity into ${crm}'s shape (YAML: \`cc_field\` Daktela, \`crm_field\` ${crm}).`,
-		[480, -240],
-		{ width: 240, height: 300 },
+		[740, -420],
+		{ width: 240, height: 280 },
 	);
 	wf.sticky(
 		`### 4. Write to ${crm}\n**Swap this node for your CRM's** "create activity / note".\n\n${write}\n\nIf it fails the execution fails: retry it from the Executions list.`,
-		[740, -240],
-		{ width: 260, height: 300 },
+		[1000, -420],
+		{ width: 280, height: 280 },
 		3,
 	);
 }
@@ -773,11 +778,11 @@ function odooRealtimeDaktelaToCrm(): TemplateWorkflow {
 	const map = mapper(
 		wf,
 		'Map activity to Odoo message',
-		[520, 0],
+		[780, 0],
 		'activity',
 		ACTIVITY_TO_ODOO_MESSAGE,
 	);
-	const write = odooLogMessage(wf, 'Odoo: log message on the contact', [780, 0], false);
+	const write = odooLogMessage(wf, 'Odoo: log message on the contact', [1040, 0], false);
 	const skipIt = add(wf, 'noOp', 'Not an Odoo contact: nothing to do', [520, 220], {});
 	wf.connect(trigger, linked);
 	wf.connect(linked, map, 0);
@@ -793,6 +798,7 @@ function hubspotRealtimeDaktelaToCrm(): TemplateWorkflow {
 		wf,
 		'HubSpot',
 		'Here: calls become HubSpot **call engagements** (HubSpot node); e-mails, chats and messages become HubSpot **notes** (HTTP Request to the notes API with the HubSpot credential).',
+		'\n\n**A call?** sends calls to the upper row, e-mails, chats and messages to the lower one.',
 	);
 	const trigger = daktelaTrigger(wf, id);
 	const linked = add(
@@ -855,24 +861,24 @@ function realtimeCrmNotes(
 	);
 	wf.sticky(
 		`### 1. Receive\nThe **Webhook** accepts only requests with the secret header. **Read the request** normalises entity_type and the list of ids; a bad request is answered **400** at once.`,
-		[-40, -280],
-		{ width: 500, height: 240 },
+		[-40, -330],
+		{ width: 1040, height: 240 },
 	);
 	wf.sticky(
 		`### 2. Load from ${crm}\n**Swap these nodes for your CRM's** "get by id". One item per id; an id ${crm} does not know becomes a failed record.\n\n${fetch}`,
-		[740, -280],
-		{ width: 260, height: 240 },
+		[1040, -330],
+		{ width: 240, height: 240 },
 		3,
 	);
 	wf.sticky(
 		`### 3. Map and write\nThe **Field Mapper** (YAML mapping) and Daktela **Create or Update**, both continuing on errors so every id gets a result.`,
-		[1000, -280],
-		{ width: 500, height: 240 },
+		[1300, -330],
+		{ width: 440, height: 240 },
 	);
 	wf.sticky(
 		`### 4. Answer\n**Count the results** and answer 200 (all written) or 207 (some failed) with the counts.`,
-		[1520, -280],
-		{ width: 480, height: 240 },
+		[1760, -330],
+		{ width: 400, height: 240 },
 	);
 }
 
