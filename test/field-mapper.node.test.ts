@@ -3,13 +3,22 @@
  * defaults, the mapping compiled once, invalid mappings, per-item failures with Continue On Fail
  * and the error output, preview, Export as YAML, Variables, the visual mapper with expressions.
  */
-import type { ILoadOptionsFunctions, INodeExecutionData, ResourceMapperField } from 'n8n-workflow';
+import {
+	NodeConnectionTypes,
+	type IDataObject,
+	type IExecuteFunctions,
+	type ILoadOptionsFunctions,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+	type ResourceMapperField,
+} from 'n8n-workflow';
 
 import { FieldMapper } from '../nodes/FieldMapper/FieldMapper.node';
 import { getDaktelaFields } from '../nodes/FieldMapper/methods';
 import { DEFAULT_MAPPINGS, loadMapping } from '../nodes/FieldMapper/mapping';
 import { readMapping } from './fixtures/mappings/read.cjs';
-import { runNode } from './harness/n8n.cjs';
+import { runNode, runWorkflow } from './harness/n8n.cjs';
 
 const people = [
 	{
@@ -471,5 +480,118 @@ describe('visual mapper field list (resource mapper method)', () => {
 		expect(fields.map((f) => f.id)).toContain('time_close');
 		expect(new Set(fields.map((f) => f.type))).toEqual(new Set(['string']));
 		expect(fields.every((f) => !f.canBeUsedToMatch)).toBe(true);
+	});
+});
+
+/** Reads the input back through expressions, once per run (like a Set node with Execute Once). */
+class ReadBack implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Read Back',
+		name: 'readBack',
+		group: ['transform'],
+		version: 1,
+		description: 'Test node: evaluates expressions over earlier items',
+		defaults: { name: 'Read Back' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		properties: [
+			{ displayName: 'Count', name: 'count', type: 'number', default: 0 },
+			{ displayName: 'Mapped', name: 'mapped', type: 'json', default: '' },
+			{ displayName: 'Matching', name: 'matching', type: 'string', default: '' },
+		],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return [
+			[
+				{
+					json: {
+						count: this.getNodeParameter('count', 0) as number,
+						mapped: this.getNodeParameter('mapped', 0) as IDataObject,
+						matching: this.getNodeParameter('matching', 0) as string,
+					},
+					pairedItem: { item: 0 },
+				},
+			],
+		];
+	}
+}
+
+describe('Field Mapper error items downstream (n8n WorkflowExecute)', () => {
+	const mapping =
+		'entity: contact\nlookup_field: name\nmappings:\n  - {cc_field: name, crm_field: id}\n  - {cc_field: lastname, crm_field: last, required: true}\n';
+
+	async function run(onError: 'continueRegularOutput' | 'continueErrorOutput') {
+		return runWorkflow({
+			nodes: [
+				{
+					id: '1',
+					name: 'Start',
+					type: 'n8n-nodes-base.manualTrigger',
+					typeVersion: 1,
+					position: [0, 0],
+					parameters: {},
+				},
+				{
+					id: '2',
+					name: 'Field Mapper',
+					type: 'fieldMapper',
+					typeVersion: 1,
+					position: [200, 0],
+					parameters: { entity: 'contact', mapping },
+					onError,
+				},
+				{
+					id: '3',
+					name: 'Read Back',
+					type: 'readBack',
+					typeVersion: 1,
+					position: [400, 0],
+					parameters: {
+						count: '={{ $input.all().length }}',
+						mapped: '={{ $("Field Mapper").all().map((i) => i.json) }}',
+						matching: '={{ $("Field Mapper").itemMatching(0).json.name }}',
+					},
+				},
+			],
+			connections: {
+				Start: { main: [[{ node: 'Field Mapper', type: 'main', index: 0 }]] },
+				'Field Mapper': { main: [[{ node: 'Read Back', type: 'main', index: 0 }]] },
+			},
+			nodeTypes: { fieldMapper: FieldMapper, readBack: ReadBack },
+			triggerItems: [{ id: 'p1', last: 'A' }, { id: 'p2' }],
+		});
+	}
+
+	it('Continue (regular output): later expressions see every item, the failed one as { error }', async () => {
+		const r = await run('continueRegularOutput');
+		expect(r.error).toBeUndefined();
+		const out = r.outputOf('Field Mapper');
+		expect(out.map((i) => i.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
+		const failed = { error: expect.stringContaining('Field "lastname"') };
+		expect(r.outputOf('Read Back').map((i) => i.json)).toEqual([
+			{
+				count: 2,
+				mapped: [{ name: 'p1', lastname: 'A', _lookup: { field: 'name', value: 'p1' } }, failed],
+				matching: 'p1',
+			},
+		]);
+		expect(out.map((i) => i.error)).toEqual([undefined, undefined]);
+	});
+
+	it('error output: the failed item is routed there with its input data, the rest go on', async () => {
+		const r = await run('continueErrorOutput');
+		expect(r.error).toBeUndefined();
+		expect(r.outputOf('Field Mapper').map((i) => i.json.name)).toEqual(['p1']);
+		const errors = r.outputOf('Field Mapper', 1);
+		expect(errors).toHaveLength(1);
+		expect(errors[0].error).toBeUndefined();
+		expect(errors[0].json).toMatchObject({
+			id: 'p2',
+			error: expect.stringContaining('Field "lastname"'),
+			details: { itemIndex: 1, field: 'lastname' },
+		});
+		expect(r.outputOf('Read Back').map((i) => i.json.count)).toEqual([1]);
 	});
 });

@@ -103,6 +103,27 @@ function invalidMapping(ctx: IExecuteFunctions, error: MappingValidationError): 
 }
 
 /**
+ * The item of a failed record under Continue On Fail, shaped like the Daktela node's (n8n's own
+ * convention): `{ error }` in json, no item-level `error` property - n8n 2.x turns every later
+ * expression that touches such an item (`$input.all()`, `$('Field Mapper').all()`) into null.
+ * For the error output, n8n routes items whose json has only `error` / `message` / `details` and
+ * merges the paired input item into them, so the branch still sees the source record.
+ */
+function failedItem(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	message: string,
+	error: unknown,
+): INodeExecutionData {
+	if (ctx.getNode().onError !== 'continueErrorOutput') {
+		return { json: { error: message }, pairedItem: { item: itemIndex } };
+	}
+	const details: IDataObject = { itemIndex };
+	if (error instanceof FieldMappingError) details.field = error.field;
+	return { json: { error: message, details }, pairedItem: { item: itemIndex } };
+}
+
+/**
  * Compiles the mapping once (an invalid mapping fails the node before any item), then maps each
  * item. A field problem fails that item only: with Continue On Fail it becomes an error item
  * (routed to the error output when that is enabled), the other items go on.
@@ -180,7 +201,7 @@ export async function executeFieldMapper(this: IExecuteFunctions): Promise<INode
 						})
 					: new NodeOperationError(this.getNode(), error as Error, { itemIndex: i });
 			if (this.continueOnFail()) {
-				out.push({ json: { error: nodeError.message }, error: nodeError, pairedItem: { item: i } });
+				out.push(failedItem(this, i, nodeError.message, error));
 				continue;
 			}
 			throw nodeError;
