@@ -7,9 +7,10 @@
 import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import { Daktela } from '../nodes/Daktela/Daktela.node';
+import { FieldMapper } from '../nodes/FieldMapper/FieldMapper.node';
 import { chunkValues } from '../nodes/Daktela/helpers/upsert';
 import { startInFlightProxy } from './daktela-node.inflight.cjs';
-import { runNode, type RunNodeOptions } from './harness/n8n.cjs';
+import { runNode, runWorkflow, type RunNodeOptions } from './harness/n8n.cjs';
 import { startDaktelaSandbox, type DaktelaSandbox } from './sandbox/daktela.cjs';
 
 let sandbox: DaktelaSandbox;
@@ -659,5 +660,102 @@ describe('Max Parallel Requests (options.concurrency)', () => {
 			type: 'number',
 			typeOptions: { minValue: 1, maxValue: 50 },
 		});
+	});
+});
+
+describe('an item that already failed upstream (json.error, n8n convention)', () => {
+	// The middle CRM person has no last name: the Field Mapper (Continue) makes it an error item.
+	const crmPeople = [
+		{ id: 1, first_name: 'Jana', last_name: 'Nováková' },
+		{ id: 2, first_name: 'Petr', last_name: '' },
+		{ id: 3, first_name: 'Eva', last_name: 'Svobodová' },
+	];
+
+	async function mapThenWrite(operation: string, onError?: 'continueRegularOutput') {
+		return await runWorkflow({
+			nodes: [
+				{
+					id: '1',
+					name: 'Start',
+					type: 'n8n-nodes-base.manualTrigger',
+					typeVersion: 1,
+					position: [0, 0],
+					parameters: {},
+				},
+				{
+					id: '2',
+					name: 'Field Mapper',
+					type: 'fieldMapper',
+					typeVersion: 1,
+					position: [200, 0],
+					parameters: { entity: 'contact' },
+					onError: 'continueRegularOutput',
+				},
+				{
+					id: '3',
+					name: 'Daktela',
+					type: 'daktela',
+					typeVersion: 1,
+					position: [400, 0],
+					parameters: { resource: 'contact', operation },
+					onError,
+				},
+			],
+			connections: {
+				Start: { main: [[{ node: 'Field Mapper', type: 'main', index: 0 }]] },
+				'Field Mapper': { main: [[{ node: 'Daktela', type: 'main', index: 0 }]] },
+			},
+			nodeTypes: { fieldMapper: FieldMapper, daktela: Daktela },
+			credentials: {
+				daktelaApi: { url: sandbox.url, accessToken: sandbox.token, timeZone: 'Europe/Prague' },
+			},
+			triggerItems: crmPeople,
+		});
+	}
+
+	it.each(['upsert', 'create'])(
+		'%s, Continue: the others are written, that one fails with the upstream message',
+		async (operation) => {
+			const r = await mapThenWrite(operation, 'continueRegularOutput');
+			expect(r.error).toBeUndefined();
+			const out = r.outputOf('Daktela');
+			expect(out.map((i) => i.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+			expect(syncOf(out)).toEqual(['created', 'failed', 'created']);
+			const message = (out[1].json.sync as IDataObject).error as string;
+			expect(message).toMatch(/^upstream error: Field "lastname" .*required value is missing/);
+			expect(out[1].json.error).toBe(message);
+			expect(message).not.toContain('external ID');
+			expect(sandbox.store.list('contacts').map((c) => c.name)).toEqual(
+				expect.arrayContaining(['crm_person_1', 'crm_person_3']),
+			);
+			expect(sandbox.store.list('contacts')).toHaveLength(2);
+		},
+	);
+
+	it('without Continue On Fail the node stops naming the item and the upstream error, writing nothing', async () => {
+		const r = await mapThenWrite('create');
+		expect(r.errorNode).toBe('Daktela');
+		expect(r.error?.message).toMatch(
+			/^upstream error: Field "lastname" .*required value is missing.*\[item 1\]$/,
+		);
+		expect(writes()).toBe(0);
+	});
+
+	it('Update, error output: the failed item goes there with the upstream message', async () => {
+		sandbox.store.put('contacts', person(1));
+		const r = await run(
+			{ resource: 'contact', operation: 'update' },
+			[person(1, { title: 'Renamed' }), { name: 'crm_person_1', error: { message: 'CRM: 500' } }],
+			{ onError: 'continueErrorOutput' },
+		);
+		expect(r.error).toBeUndefined();
+		expect(syncOf(r.outputs[0])).toEqual(['updated']);
+		expect(r.outputs[1]).toHaveLength(1);
+		expect(r.outputs[1][0].json).toMatchObject({
+			error: 'upstream error: CRM: 500',
+			details: { name: 'crm_person_1', itemIndex: 1 },
+		});
+		expect(sandbox.store.get('contacts', 'crm_person_1')?.title).toBe('Renamed');
+		expect(sandbox.counters.get('PUT', 'contacts')).toBe(1);
 	});
 });

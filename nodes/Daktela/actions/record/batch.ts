@@ -147,6 +147,19 @@ export function recordFromFields(fields: IDataObject): DaktelaRecord {
 }
 
 /**
+ * The message of an item that already failed in an earlier node (n8n's convention: `json.error`,
+ * e.g. a Field Mapper item under Continue On Fail). Such an item is not written - its fields are not
+ * a record - and its failure says why, instead of "name: the record has no external ID".
+ */
+function upstreamError(item: INodeExecutionData): string | undefined {
+	const error = item.json.error as unknown;
+	if (error === undefined || error === null || error === '' || error === false) return undefined;
+	if (typeof error === 'string') return error;
+	if (isPlainObject(error) && typeof error.message === 'string') return error.message;
+	return JSON.stringify(error);
+}
+
+/**
  * Reads every input item's record: the item itself (auto-map) or the Define Below fields. Items
  * whose parameters cannot be read fail on their own. "Data to Send" cannot be an expression, so it
  * is read once, not per item.
@@ -165,6 +178,16 @@ export function readRecords(
 			: (i: number) => batch.items[i].json as DaktelaRecord);
 	for (let index = 0; index < batch.items.length; index++) {
 		const input = batch.items[index];
+		const upstream = upstreamError(input);
+		if (upstream !== undefined) {
+			const name = input.json.name;
+			batch.fail(
+				index,
+				new RecordError(`upstream error: ${upstream}`),
+				typeof name === 'string' ? name : '',
+			);
+			continue;
+		}
 		try {
 			const record = toWritable(reader(index), entity, { toDaktelaTime: session.toDaktelaTime });
 			batch.add({
