@@ -18,6 +18,7 @@ import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 
 import { checkCredentialTest } from './checks/credential.cjs';
+import { checkErrorItems } from './checks/error-items.cjs';
 import { checkOdooNode } from './checks/odoo-node.cjs';
 import { checkSmoke } from './checks/smoke.cjs';
 import { checkTemplate } from './checks/templates.cjs';
@@ -128,6 +129,7 @@ async function main(): Promise<number> {
 		checks.push(
 			{ name: 'credential: Daktela connection test (whoim.json)', run: checkCredentialTest },
 			{ name: 'smoke: Daktela node runs from the installed package', run: checkSmoke },
+			{ name: 'error items: a failed Field Mapper item under Continue', run: checkErrorItems },
 			{ name: 'sandbox CRM: n8n Odoo node v1/v2 against the Odoo sandbox', run: checkOdooNode },
 		);
 		const scenarios = loadScenarios();
