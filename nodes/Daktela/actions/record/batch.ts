@@ -15,6 +15,7 @@ import { ENTITIES, type EntityDef } from '../../helpers/entities';
 import {
 	failedItem,
 	locatorValue,
+	openSession,
 	RecordError,
 	syncItem,
 	toNodeError,
@@ -40,6 +41,7 @@ import {
 import { runPool } from '../../helpers/pool';
 import { chunkValues, indexByKey } from '../../helpers/upsert';
 import { cond } from '../../transport/query';
+import { RELATION_FIELDS, type RecordEntity } from './common';
 
 export interface Entry {
 	index: number;
@@ -363,4 +365,40 @@ export async function writeUpdates(
 		},
 		{ concurrency: session.concurrency, shouldStop: () => batch.stopped },
 	);
+}
+
+/**
+ * How every contact or account write (Create, Update, Create or Update) starts: the session, the
+ * input items read into records, and their relations resolved in bulk. `beforeRelations` runs on
+ * the read batch first (Update settles each record's name there). Throws when a failure stopped
+ * the batch (no Continue On Fail).
+ */
+export async function startRecordWrite(
+	ctx: IExecuteFunctions,
+	items: INodeExecutionData[],
+	entity: RecordEntity,
+	beforeRelations?: (batch: Batch) => void,
+): Promise<{
+	def: EntityDef;
+	session: Session;
+	batch: Batch;
+	options: IDataObject;
+	isoTimes: boolean;
+}> {
+	const def = ENTITIES[entity];
+	const session = await openSession(ctx);
+	const batch = new Batch(ctx, items);
+	const options = ctx.getNodeParameter('options', 0, {}) as IDataObject;
+	readRecords(ctx, batch, def, session);
+	beforeRelations?.(batch);
+	batch.throwIfStopped();
+	await resolveRelations(
+		ctx,
+		batch,
+		session,
+		relationStrategies(ctx, options),
+		RELATION_FIELDS[entity],
+	);
+	batch.throwIfStopped();
+	return { def, session, batch, options, isoTimes: options.isoTimes !== false };
 }

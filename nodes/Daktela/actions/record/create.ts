@@ -1,14 +1,13 @@
 /** Create a contact or an account: one POST per input item, relations resolved in bulk first. */
 import {
 	updateDisplayOptions,
-	type IDataObject,
 	type IExecuteFunctions,
 	type INodeExecutionData,
 	type INodeProperties,
 } from 'n8n-workflow';
 
 import { ENTITIES } from '../../helpers/entities';
-import { openSession, readLocator, syncItem } from '../../helpers/execution';
+import { readLocator, syncItem } from '../../helpers/execution';
 import { runPool } from '../../helpers/pool';
 import {
 	concurrencyOption,
@@ -19,8 +18,8 @@ import {
 	optionsCollection,
 	relationOptions,
 } from '../common.descriptions';
-import { Batch, readRecords, relationStrategies, resolveRelations } from './batch';
-import { RELATION_FIELDS, type RecordEntity } from './common';
+import { startRecordWrite } from './batch';
+import type { RecordEntity } from './common';
 
 export function description(entity: RecordEntity): INodeProperties[] {
 	const def = ENTITIES[entity];
@@ -40,26 +39,11 @@ export function description(entity: RecordEntity): INodeProperties[] {
 }
 
 export function execute(entity: RecordEntity) {
-	const def = ENTITIES[entity];
 	return async function (
 		this: IExecuteFunctions,
 		items: INodeExecutionData[],
 	): Promise<INodeExecutionData[]> {
-		const session = await openSession(this);
-		const batch = new Batch(this, items);
-		const options = this.getNodeParameter('options', 0, {}) as IDataObject;
-		const isoTimes = options.isoTimes !== false;
-
-		readRecords(this, batch, def, session);
-		batch.throwIfStopped();
-		await resolveRelations(
-			this,
-			batch,
-			session,
-			relationStrategies(this, options),
-			RELATION_FIELDS[entity],
-		);
-		batch.throwIfStopped();
+		const { def, session, batch, isoTimes } = await startRecordWrite(this, items, entity);
 
 		await runPool(
 			[...batch.entries.values()],

@@ -4,14 +4,13 @@
  */
 import {
 	updateDisplayOptions,
-	type IDataObject,
 	type IExecuteFunctions,
 	type INodeExecutionData,
 	type INodeProperties,
 } from 'n8n-workflow';
 
 import { ENTITIES } from '../../helpers/entities';
-import { openSession, readLocator, RecordError } from '../../helpers/execution';
+import { readLocator, RecordError } from '../../helpers/execution';
 import {
 	concurrencyOption,
 	dataModeProperty,
@@ -21,15 +20,8 @@ import {
 	optionsCollection,
 	relationOptions,
 } from '../common.descriptions';
-import {
-	Batch,
-	mergeStoredCustomFields,
-	readRecords,
-	relationStrategies,
-	resolveRelations,
-	writeUpdates,
-} from './batch';
-import { RELATION_FIELDS, type RecordEntity } from './common';
+import { mergeStoredCustomFields, startRecordWrite, writeUpdates } from './batch';
+import type { RecordEntity } from './common';
 
 export function description(entity: RecordEntity): INodeProperties[] {
 	const def = ENTITIES[entity];
@@ -49,34 +41,30 @@ export function description(entity: RecordEntity): INodeProperties[] {
 }
 
 export function execute(entity: RecordEntity) {
-	const def = ENTITIES[entity];
 	return async function (
 		this: IExecuteFunctions,
 		items: INodeExecutionData[],
 	): Promise<INodeExecutionData[]> {
-		const session = await openSession(this);
-		const batch = new Batch(this, items);
-		const options = this.getNodeParameter('options', 0, {}) as IDataObject;
-		const isoTimes = options.isoTimes !== false;
-
-		readRecords(this, batch, def, session);
-		for (const entry of [...batch.entries.values()]) {
-			try {
-				const name = readLocator(this, entity, entry.index) || String(entry.record.name ?? '');
-				if (!name)
-					throw new RecordError(`no ${def.noun} to update: choose one or send its name`, 'name');
-				entry.name = name;
-			} catch (error) {
-				batch.fail(entry.index, error);
-			}
-		}
-		batch.throwIfStopped();
-		await resolveRelations(
+		const { def, session, batch, isoTimes } = await startRecordWrite(
 			this,
-			batch,
-			session,
-			relationStrategies(this, options),
-			RELATION_FIELDS[entity],
+			items,
+			entity,
+			(read) => {
+				for (const entry of [...read.entries.values()]) {
+					try {
+						const name = readLocator(this, entity, entry.index) || String(entry.record.name ?? '');
+						if (!name) {
+							throw new RecordError(
+								`no ${ENTITIES[entity].noun} to update: choose one or send its name`,
+								'name',
+							);
+						}
+						entry.name = name;
+					} catch (error) {
+						read.fail(entry.index, error);
+					}
+				}
+			},
 		);
 		await mergeStoredCustomFields(this, batch, session, def.endpoint);
 		batch.throwIfStopped();

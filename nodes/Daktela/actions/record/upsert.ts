@@ -20,13 +20,7 @@ import {
 } from 'n8n-workflow';
 
 import { ENTITIES, type EntityDef } from '../../helpers/entities';
-import {
-	openSession,
-	readLocator,
-	RecordError,
-	syncItem,
-	type Session,
-} from '../../helpers/execution';
+import { readLocator, RecordError, syncItem, type Session } from '../../helpers/execution';
 import { getPath, isPlainObject, setPath, type DaktelaRecord } from '../../helpers/normalise';
 import { runPool } from '../../helpers/pool';
 import {
@@ -52,8 +46,8 @@ import {
 	optionsCollection,
 	relationOptions,
 } from '../common.descriptions';
-import { Batch, readRecords, relationStrategies, resolveRelations } from './batch';
-import { RELATION_FIELDS, type RecordEntity } from './common';
+import { startRecordWrite, type Batch } from './batch';
+import type { RecordEntity } from './common';
 
 export function description(entity: RecordEntity): INodeProperties[] {
 	const def = ENTITIES[entity];
@@ -227,32 +221,17 @@ function listed(values: string[]): string {
 }
 
 export function execute(entity: RecordEntity) {
-	const def = ENTITIES[entity];
 	return async function (
 		this: IExecuteFunctions,
 		items: INodeExecutionData[],
 	): Promise<INodeExecutionData[]> {
-		const session = await openSession(this);
-		const batch = new Batch(this, items);
-		const options = this.getNodeParameter('options', 0, {}) as IDataObject;
+		const { def, session, batch, options, isoTimes } = await startRecordWrite(this, items, entity);
 		const matchOn = this.getNodeParameter('matchOn', 0, 'auto') as string;
 		const matchField = (this.getNodeParameter('matchField', 0, 'name') as string).trim();
-		const isoTimes = options.isoTimes !== false;
 		const chunkSize = Math.max(
 			1,
 			Math.min(1000, Number(options.lookupBatchSize) || DEFAULT_CHUNK.maxKeys),
 		);
-
-		readRecords(this, batch, def, session);
-		batch.throwIfStopped();
-		await resolveRelations(
-			this,
-			batch,
-			session,
-			relationStrategies(this, options),
-			RELATION_FIELDS[entity],
-		);
-		batch.throwIfStopped();
 
 		const inputs: UpsertInput[] = [];
 		// The Database parameter per item (an expression may differ per item), as Create reads it.
