@@ -27,6 +27,7 @@ import {
 	planGet,
 	recordSkip,
 } from '../nodes/SyncCheckpoint/checkpoint/policy';
+import { readStateRows, stateSave } from '../nodes/SyncCheckpoint/checkpoint/rows';
 import type { EntityState } from '../nodes/SyncCheckpoint/checkpoint/state';
 import {
 	CheckpointStore,
@@ -752,5 +753,84 @@ describe('simulation: the guarantee', () => {
 			}),
 			{ numRuns: 100 },
 		);
+	});
+});
+
+describe('Data Table state rows', () => {
+	const base = { syncName: 's', entity: 'e' };
+	const saved = (runId: string, cursorMs: number, version: number, id: number) => {
+		const state: EntityState = {
+			cursor: cursorMs,
+			seen: new Map([['r1', cursorMs]]),
+			retry: new Map(),
+			dead: new Map(),
+			commits: version,
+			last: {
+				at: '2026-06-01T10:00:00.000Z',
+				runId,
+				committed: true,
+				reason: 'committed',
+				total: 1,
+				failed: 0,
+				cursorBefore: null,
+				cursorAfter: new Date(cursorMs).toISOString(),
+			},
+		};
+		const save = stateSave('s', 'e', version - 1, state);
+		return {
+			id,
+			syncName: save.syncName,
+			entity: save.entity,
+			version: save.version,
+			state: save.state,
+		};
+	};
+
+	it('a save round-trips: what Commit hands the table is what Get reads back', () => {
+		const row = saved('7', Date.UTC(2026, 5, 1, 10), 3, 11);
+		const read = readStateRows([row], 's', 'e');
+		expect(read).toMatchObject({ version: 3, rowId: 11, rows: 1, superseded: [], stale: [] });
+		expect(read.state.cursor).toBe(Date.UTC(2026, 5, 1, 10));
+		expect([...read.state.seen]).toEqual([['r1', Date.UTC(2026, 5, 1, 10)]]);
+		expect(stateSave('s', 'e', 3, read.state)).toMatchObject({ version: 4, expectedVersion: 3 });
+	});
+
+	it('no rows (or only the empty "Always Output Data" item and other syncs) is an empty state at version 0', () => {
+		const other = { ...saved('1', 5, 1, 1), entity: 'other' };
+		const read = readStateRows([{}, other, 'x'], 's', 'e');
+		expect(read).toMatchObject({ version: 0, rowId: null, rows: 0, superseded: [] });
+		expect(read.state.cursor).toBeNull();
+	});
+
+	it('the winner is the highest version, then the lowest row id; losers are reported, copies and older rows are not superseded', () => {
+		const rows = [
+			saved('old', 1000, 1, 1),
+			saved('loser', 2000, 2, 9),
+			saved('winner', 3000, 2, 4),
+			{ ...saved('winner', 3000, 2, 12) },
+		];
+		const read = readStateRows(rows, 's', 'e');
+		expect(read.version).toBe(2);
+		expect(read.rowId).toBe(4);
+		expect(read.state.cursor).toBe(3000);
+		expect(read.superseded).toEqual([
+			expect.objectContaining({ rowId: 9, runId: 'loser', cursor: new Date(2000).toISOString() }),
+		]);
+		expect(read.stale).toEqual([expect.objectContaining({ rowId: 1, runId: 'old' })]);
+		expect(read.warnings.join()).toMatch(/superseded \(run loser\).*run winner/);
+	});
+
+	it('versions from text columns are read; a bad version, bad JSON or a newer layout name the row', () => {
+		const row = saved('1', 1000, 2, 5);
+		expect(readStateRows([{ ...row, version: '2' }], 's', 'e').version).toBe(2);
+		expect(() => readStateRows([{ ...row, version: 'x' }], 's', 'e')).toThrow(
+			/row 5\).*version column is not a whole number/,
+		);
+		expect(() => readStateRows([{ ...base, id: 6, version: 1, state: '{' }], 's', 'e')).toThrow(
+			/row 6\).*not JSON/,
+		);
+		const newer = { ...base, id: 8, version: 1, state: JSON.stringify({ v: 99 }) };
+		expect(() => readStateRows([newer], 's', 'e')).toThrow(CheckpointError);
+		expect(() => readStateRows([newer], 's', 'e')).toThrow(/layout version 99.*Update the package/);
 	});
 });

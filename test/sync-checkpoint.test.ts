@@ -21,7 +21,7 @@ import type {
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { SyncCheckpoint } from '../nodes/SyncCheckpoint/SyncCheckpoint.node';
-import { runNode, runWorkflow } from './harness/n8n.cjs';
+import { processedData, runNode, runWorkflow } from './harness/n8n.cjs';
 
 const TYPE = 'n8n-nodes-daktela.syncCheckpoint';
 
@@ -42,8 +42,8 @@ const world = {
 	failIds: new Set<string>(),
 	/** Write throws (crashes the execution) at this id. */
 	crashAt: undefined as string | undefined,
-	/** Called after each successful write. */
-	afterWrite: undefined as ((id: string) => void) | undefined,
+	/** Called (and awaited) after each successful write. */
+	afterWrite: undefined as ((id: string) => void | Promise<void>) | undefined,
 	writes: [] as string[],
 };
 
@@ -121,26 +121,25 @@ class Write implements INodeType {
 	description = describeNode('Write');
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return [
-			this.getInputData().map((item, i) => {
-				const { id, version } = item.json as unknown as SourceRecord;
-				const name = `crm_${id}`;
-				if (world.crashAt === id) throw new NodeOperationError(this.getNode(), `Crash at ${id}`);
-				if (world.failIds.has(id)) {
-					return {
-						json: {
-							error: 'lastname: Item is mandatory',
-							sync: { action: 'failed', name, error: 'lastname: Item is mandatory' },
-						},
-						pairedItem: { item: i },
-					};
-				}
-				const action = world.writes.some((w) => w.startsWith(`${id}@`)) ? 'updated' : 'created';
-				world.writes.push(`${id}@${version}`);
-				world.afterWrite?.(id);
-				return { json: { name, sync: { action, name } }, pairedItem: { item: i } };
-			}),
-		];
+		const out: INodeExecutionData[] = [];
+		for (const [i, item] of this.getInputData().entries()) {
+			const { id, version } = item.json as unknown as SourceRecord;
+			const name = `crm_${id}`;
+			if (world.crashAt === id) throw new NodeOperationError(this.getNode(), `Crash at ${id}`);
+			if (world.failIds.has(id)) {
+				const error = 'lastname: Item is mandatory';
+				out.push({
+					json: { error, sync: { action: 'failed', name, error } },
+					pairedItem: { item: i },
+				});
+				continue;
+			}
+			const action = world.writes.some((w) => w.startsWith(`${id}@`)) ? 'updated' : 'created';
+			world.writes.push(`${id}@${version}`);
+			await world.afterWrite?.(id);
+			out.push({ json: { name, sync: { action, name } }, pairedItem: { item: i } });
+		}
+		return [out];
 	}
 }
 
@@ -160,11 +159,60 @@ class CrmWrite implements INodeType {
 	}
 }
 
+/**
+ * n8n's Data Table node as the scaled template uses it, on an in-memory table: Get Row(s) with
+ * "Always Output Data" (all rows, or one empty item), and Upsert filtered on syncName, entity and
+ * version = expectedVersion (update every matching row, else insert one), as n8n applies it.
+ */
+const table = { rows: [] as IDataObject[], nextId: 1 };
+
+class ReadState implements INodeType {
+	description = describeNode('ReadState');
+
+	async execute(): Promise<INodeExecutionData[][]> {
+		const rows = table.rows.map((row) => ({ json: { ...row }, pairedItem: { item: 0 } }));
+		return [rows.length ? rows : [{ json: {}, pairedItem: { item: 0 } }]];
+	}
+}
+
+class SaveState implements INodeType {
+	description = describeNode('SaveState');
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const out: INodeExecutionData[] = [];
+		for (const [i, item] of this.getInputData().entries()) {
+			const save = item.json.save as IDataObject;
+			const data = {
+				syncName: save.syncName,
+				entity: save.entity,
+				version: save.version,
+				state: save.state,
+			};
+			let matching = table.rows.filter(
+				(row) =>
+					row.syncName === save.syncName &&
+					row.entity === save.entity &&
+					row.version === save.expectedVersion,
+			);
+			if (matching.length) for (const row of matching) Object.assign(row, data);
+			else {
+				const row = { id: table.nextId++, ...data };
+				table.rows.push(row);
+				matching = [row];
+			}
+			for (const row of matching) out.push({ json: { ...row }, pairedItem: { item: i } });
+		}
+		return [out];
+	}
+}
+
 // ---------------------------------------------------------------------------------------------
 // Workflow and runs
 // ---------------------------------------------------------------------------------------------
 
 interface Setup {
+	/** Keep the state in the Data Table (Read State -> Get ... Commit -> Save State). */
+	table?: boolean;
 	get?: INodeParameters;
 	commit?: INodeParameters;
 	skip?: INodeParameters | false;
@@ -178,13 +226,19 @@ function node(name: string, type: string, x: number, parameters: INodeParameters
 function workflow(setup: Setup = {}) {
 	const chain = [
 		node('Schedule', 'n8n-nodes-base.scheduleTrigger', 0),
-		node('Get Cursor', TYPE, 200, { operation: 'get', ...setup.get }),
+		...(setup.table ? [node('Read State', 'test.readState', 100)] : []),
+		node('Get Cursor', TYPE, 200, {
+			operation: 'get',
+			...(setup.table ? { stateFrom: 'inputRows' } : {}),
+			...setup.get,
+		}),
 		node('Source', 'test.source', 400),
 		...(setup.skip === false
 			? []
 			: [node('Skip Processed', TYPE, 600, { operation: 'skipProcessed', ...setup.skip })]),
 		node('Write', setup.writer === 'crm' ? 'test.crmWrite' : 'test.write', 800),
 		node('Commit', TYPE, 1000, { operation: 'commit', ...setup.commit }),
+		...(setup.table ? [node('Save State', 'test.saveState', 1200)] : []),
 	];
 	const connections: IConnections = {};
 	for (let i = 0; i < chain.length - 1; i++) {
@@ -205,6 +259,8 @@ async function run(
 			'test.source': Source,
 			'test.write': Write,
 			'test.crmWrite': CrmWrite,
+			'test.readState': ReadState,
+			'test.saveState': SaveState,
 		},
 		staticData,
 		mode: extra.mode ?? 'trigger',
@@ -703,5 +759,204 @@ describe('Sync Checkpoint node in real n8n executions', () => {
 			exists: true,
 			unreadable: expect.stringMatching(/Reset/),
 		});
+	});
+});
+
+describe('Sync Checkpoint with the Data Table store (queue mode, n8n Cloud)', () => {
+	beforeEach(() => {
+		table.rows = [];
+		table.nextId = 1;
+	});
+
+	const rowState = (row: IDataObject) => JSON.parse(row.state as string) as IDataObject;
+
+	it('keeps the state in the table, not in static data, also in manual runs', async () => {
+		resetWorld([
+			['a', T('00:00')],
+			['b', T('00:01')],
+		]);
+		const staticData: IDataObject = {};
+		const first = await run(staticData, { table: true }, { mode: 'manual' });
+		expect(first.result.status).toBe('success');
+		expect(first.get).toMatchObject({
+			since: null,
+			fullSync: true,
+			persisted: true,
+			state: { from: 'dataTable', version: 0, rowId: null, rows: 0, superseded: [] },
+		});
+		expect(first.get.persistedReason).toBeUndefined();
+		expect(first.summary).toMatchObject({
+			committed: true,
+			persisted: true,
+			cursorAfter: { time: T('00:01') },
+			save: {
+				syncName: 'crm-daktela',
+				entity: 'contacts',
+				version: 1,
+				expectedVersion: 0,
+				cursor: T('00:01'),
+			},
+		});
+		expect(table.rows).toHaveLength(1);
+		expect(table.rows[0]).toMatchObject({ id: 1, syncName: 'crm-daktela', version: 1 });
+		expect(rowState(table.rows[0])).toMatchObject({ v: 1, cursor: T('00:01'), commits: 1 });
+		expect(staticData).toEqual({});
+		expect((first.result.runStaticData.global as IDataObject).syncCheckpoint).toBeUndefined();
+
+		// A later run on "another worker": static data is empty, the row carries the cursor.
+		edit('c', T('00:05'));
+		const second = await run({}, { table: true });
+		expect(second.get).toMatchObject({
+			since: '2026-06-01T09:59:01.000Z',
+			cursor: { time: T('00:01'), ids: ['b'] },
+			fullSync: false,
+			state: { from: 'dataTable', version: 1, rowId: 1, rows: 1 },
+		});
+		expect(second.passed).toEqual(['c']);
+		expect(second.summary?.save).toMatchObject({ version: 2, expectedVersion: 1 });
+		expect(table.rows).toHaveLength(1);
+		expect(rowState(table.rows[0])).toMatchObject({ cursor: T('00:05'), commits: 2 });
+		expect(written()).toEqual(['a@1', 'b@1', 'c@1']);
+	});
+
+	it('overlapping runs: the first save wins, the other is reported superseded; the cursor never moves back and nothing is skipped', async () => {
+		resetWorld([
+			['a', T('00:00')],
+			['b', T('00:01')],
+		]);
+		// Run A reads the empty table; while it writes, run B runs start to finish.
+		let inner: Awaited<ReturnType<typeof run>> | undefined;
+		world.afterWrite = async (id) => {
+			if (id !== 'a') return;
+			world.afterWrite = undefined;
+			edit('c', T('00:05'));
+			inner = await run({}, { table: true });
+		};
+		const outer = await run({}, { table: true });
+		expect(inner?.summary).toMatchObject({ committed: true, cursorAfter: { time: T('00:05') } });
+		expect(outer.summary).toMatchObject({ committed: true, save: { expectedVersion: 0 } });
+		// B saved first; A's save found no row at version 0 and was added as a second version-1 row.
+		expect(table.rows.map((row) => [row.id, row.version])).toEqual([
+			[1, 1],
+			[2, 1],
+		]);
+
+		// The next run reads B's cursor (not A's older one) and says A was superseded.
+		edit('d', T('00:06'));
+		const next = await run({}, { table: true });
+		expect(next.get).toMatchObject({
+			cursor: { time: T('00:05'), ids: ['c'] },
+			state: {
+				version: 1,
+				rowId: 1,
+				rows: 2,
+				superseded: [{ rowId: 2, version: 1, runId: outer.get.runId, cursor: T('00:01') }],
+			},
+		});
+		expect((next.get.warnings as string[]).join()).toMatch(/superseded/);
+		expect(next.result.run.data.resultData.runData['Get Cursor'][0].hints).toEqual(
+			expect.arrayContaining([
+				expect.objectContaining({ message: expect.stringMatching(/superseded/) }),
+			]),
+		);
+		expect(next.passed).toEqual(['d']);
+		// Its save updates both version-1 rows: the duplicate is gone.
+		expect(table.rows.map((row) => [row.id, row.version])).toEqual([
+			[1, 2],
+			[2, 2],
+		]);
+		expect(rowState(table.rows[1])).toEqual(rowState(table.rows[0]));
+		const after = await run({}, { table: true });
+		expect(after.get.state).toMatchObject({ superseded: [], version: 2 });
+		expect(after.get.cursor).toEqual({ time: T('00:06'), ids: ['d'] });
+		// Every version of every record reached the target.
+		for (const id of ['a', 'b', 'c', 'd']) expect(written()).toContain(`${id}@1`);
+	});
+
+	it('Inspect over the rows read back after the save says whether this run was saved or superseded', async () => {
+		resetWorld([['a', T('00:00')]]);
+		await run({}, { table: true });
+		table.rows.push({
+			...table.rows[0],
+			id: 2,
+			state: JSON.stringify({ ...rowState(table.rows[0]), last: { runId: '999' } }),
+		});
+		const inspected = await runNode({
+			node: SyncCheckpoint,
+			parameters: { operation: 'inspect', stateFrom: 'inputRows' },
+			items: table.rows.map((row) => ({ ...row })),
+		});
+		expect(inspected.outputs[0].map((i) => i.json)).toEqual([
+			expect.objectContaining({
+				syncName: 'crm-daktela',
+				entity: 'contacts',
+				exists: true,
+				cursor: { time: T('00:00'), ids: ['a'] },
+				state: expect.objectContaining({ version: 1, rowId: 1, rows: 2 }),
+				thisRun: 'notSaved',
+			}),
+		]);
+	});
+
+	it('an unreadable state row fails Get with the row named', async () => {
+		resetWorld([['a', T('00:00')]]);
+		table.rows.push({
+			id: 7,
+			syncName: 'crm-daktela',
+			entity: 'contacts',
+			version: 3,
+			state: '{"v":1,',
+		});
+		const broken = await run({}, { table: true });
+		expect(broken.result.status).toBe('error');
+		expect(broken.result.errorNode).toBe('Get Cursor');
+		expect(broken.result.error?.message).toMatch(/row 7\).*not JSON/);
+	});
+});
+
+describe('Sync Checkpoint notices static data that n8n did not keep', () => {
+	beforeEach(() => processedData.clear());
+
+	it('a run whose static data came back empty after a commit says so and names the remedy', async () => {
+		resetWorld([['a', T('00:00')]]);
+		const first = await run({});
+		expect(first.get.state).toEqual({ from: 'staticData', lost: false });
+		expect((first.get.warnings as string[]).join()).toMatch(/No stored cursor: a full sync/);
+
+		// As on a queue-mode worker: the next execution starts with empty static data.
+		const lost = await run({});
+		expect(lost.get).toMatchObject({ fullSync: true, state: { from: 'staticData', lost: true } });
+		const warning = (lost.get.warnings as string[]).join();
+		expect(warning).toMatch(/static data came back without it/);
+		expect(warning).toMatch(/Data Table Rows in Input/);
+		expect(lost.result.run.data.resultData.runData['Get Cursor'][0].hints).toEqual(
+			expect.arrayContaining([
+				expect.objectContaining({ type: 'warning', message: expect.stringMatching(/Scaling out/) }),
+			]),
+		);
+
+		const stopped = await run({}, { get: { getOptions: { stopOnLostState: true } } });
+		expect(stopped.result.status).toBe('error');
+		expect(stopped.result.error?.message).toBe('The stored sync state was lost');
+	});
+
+	it('kept static data, manual runs and Reset raise no alarm', async () => {
+		resetWorld([['a', T('00:00')]]);
+		await run({}, {}, { mode: 'manual' });
+		expect((await run({})).get.state).toEqual({ from: 'staticData', lost: false });
+
+		const staticData: IDataObject = {};
+		await run(staticData);
+		edit('a', T('00:09'));
+		expect((await run(staticData)).get.state).toEqual({ from: 'staticData', lost: false });
+
+		const reset = await runNode({
+			node: SyncCheckpoint,
+			parameters: { operation: 'reset', syncName: 'crm-daktela', entity: 'contacts' },
+			staticData,
+			mode: 'trigger',
+		});
+		expect(reset.outputs[0][0].json).toMatchObject({ reset: ['contacts'], persisted: true });
+		expect((await run({})).get.state).toEqual({ from: 'staticData', lost: false });
 	});
 });

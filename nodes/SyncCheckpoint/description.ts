@@ -37,7 +37,8 @@ export const operationProperty: INodeProperties = {
 		{
 			name: 'Reset',
 			value: 'reset',
-			description: 'Forget the cursor, retry list and dead letters of one entity or of all',
+			description:
+				'Forget the cursor, retry list and dead letters of one entity or of all (in static data; for the Data Table store, delete the rows)',
 			action: 'Reset the sync state',
 		},
 		{
@@ -52,10 +53,45 @@ export const operationProperty: INodeProperties = {
 
 const notice: INodeProperties = {
 	displayName:
-		"The state lives in this workflow's static data. n8n saves it after production runs only (not after manual editor runs), also when a run fails; when runs overlap, the last one to finish wins; and in queue mode or on n8n Cloud it is not kept between executions at all, so every run would be a full sync. Run one execution of the workflow at a time.",
+		'Workflow static data (the default store) is only kept by a single n8n instance, after production runs. In queue mode (workers) or on n8n Cloud, keep the state in a Data Table: set State From to "Data Table Rows in Input" on Get Cursor (see the README, "Scaling out").',
 	name: 'stateNotice',
 	type: 'notice',
 	default: '',
+	displayOptions: only('get', 'inspect'),
+};
+
+const stateFromOptions = [
+	{
+		name: 'Workflow Static Data',
+		value: 'staticData',
+		description:
+			'Nothing to set up. Kept by a single n8n instance after production runs; not in queue mode or on n8n Cloud.',
+	},
+	{
+		name: 'Data Table Rows in Input',
+		value: 'inputRows',
+		description:
+			'The input items are the rows of a state Data Table (columns syncName, entity, version, state) read by a Data Table node; Commit outputs the row to save. Works in queue mode and on n8n Cloud, and with overlapping runs.',
+	},
+];
+
+const stateFrom: INodeProperties = {
+	displayName: 'State From',
+	name: 'stateFrom',
+	type: 'options',
+	noDataExpression: true,
+	default: 'staticData',
+	description:
+		'Where the sync state is kept between runs. Skip Processed and Commit of the same run follow Get Cursor automatically.',
+	options: stateFromOptions,
+	displayOptions: only('get'),
+};
+
+const stateFromInspect: INodeProperties = {
+	...stateFrom,
+	description:
+		"Which state to show: workflow static data, or the state Data Table rows in the input (e.g. read again after the save step, to see whether this run's commit was saved)",
+	displayOptions: only('inspect'),
 };
 
 const syncName: INodeProperties = {
@@ -172,6 +208,14 @@ const getProperties: INodeProperties[] = [
 						description: 'For example 1772359200, rounded down',
 					},
 				],
+			},
+			{
+				displayName: 'Stop When State Is Lost',
+				name: 'stopOnLostState',
+				type: 'boolean',
+				default: false,
+				description:
+					"Whether to fail the execution, instead of running a full sync with a warning, when this sync committed before but n8n's static data came back without its state (queue mode, n8n Cloud)",
 			},
 			{
 				displayName: 'Start From',
@@ -349,8 +393,10 @@ const commitProperties: INodeProperties[] = [
 ];
 
 export const properties: INodeProperties[] = [
-	notice,
 	operationProperty,
+	notice,
+	stateFrom,
+	stateFromInspect,
 	syncName,
 	syncNameInspect,
 	entity,

@@ -25,6 +25,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import type {
+	DeduplicationItemTypes,
+	DeduplicationScope,
+	ICheckProcessedContextData,
+	ICheckProcessedOptions,
+	IDataDeduplicator,
+	IDeduplicationOutput,
 	ICredentialDataDecryptedObject,
 	ICredentialType,
 	ICredentials,
@@ -81,9 +87,81 @@ function n8nCore(): N8nCore {
 	// eslint-disable-next-line @typescript-eslint/no-require-imports
 	const loaded = require('n8n-core') as N8nCore;
 	setUpContainer();
+	void loaded.DataDeduplicationService.init(processedData);
 	core = loaded;
 	return loaded;
 }
+
+/**
+ * n8n's processed-data store (the `processed_data` table behind `helpers.checkProcessedAndRecord`)
+ * in memory, "entries" mode only, keyed like n8n's: workflow id + scope (node scope: node id).
+ * Unlike static data it is kept for manual runs too and written at once. Tests read and clear it.
+ */
+class MemoryProcessedData implements IDataDeduplicator {
+	readonly contexts = new Map<string, Set<string>>();
+
+	private key(scope: DeduplicationScope, data: ICheckProcessedContextData): string {
+		return `${data.workflow.id}|${scope === 'node' ? `n:${data.node?.id}` : 'w'}`;
+	}
+
+	private entries(options: ICheckProcessedOptions): void {
+		if (options.mode !== 'entries') {
+			throw new Error(`Harness: processed-data mode "${options.mode}" is not supported`);
+		}
+	}
+
+	async checkProcessedAndRecord(
+		items: DeduplicationItemTypes[],
+		scope: DeduplicationScope,
+		data: ICheckProcessedContextData,
+		options: ICheckProcessedOptions,
+	): Promise<IDeduplicationOutput> {
+		this.entries(options);
+		const key = this.key(scope, data);
+		const set = this.contexts.get(key) ?? new Set<string>();
+		this.contexts.set(key, set);
+		const out: IDeduplicationOutput = { new: [], processed: [] };
+		for (const item of items) {
+			if (set.has(String(item))) out.processed.push(item);
+			else {
+				set.add(String(item));
+				out.new.push(item);
+			}
+		}
+		return out;
+	}
+
+	async removeProcessed(
+		items: DeduplicationItemTypes[],
+		scope: DeduplicationScope,
+		data: ICheckProcessedContextData,
+		options: ICheckProcessedOptions,
+	): Promise<void> {
+		this.entries(options);
+		const set = this.contexts.get(this.key(scope, data));
+		for (const item of items) set?.delete(String(item));
+	}
+
+	async clearAllProcessedItems(
+		scope: DeduplicationScope,
+		data: ICheckProcessedContextData,
+	): Promise<void> {
+		this.contexts.delete(this.key(scope, data));
+	}
+
+	async getProcessedDataCount(
+		scope: DeduplicationScope,
+		data: ICheckProcessedContextData,
+	): Promise<number> {
+		return this.contexts.get(this.key(scope, data))?.size ?? 0;
+	}
+
+	clear(): void {
+		this.contexts.clear();
+	}
+}
+
+export const processedData = new MemoryProcessedData();
 
 /**
  * n8n-core ships its own copy of @n8n/di (n8n-core/node_modules/@n8n/di), so the Container must

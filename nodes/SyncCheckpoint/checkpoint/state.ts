@@ -86,7 +86,7 @@ export interface EntityState {
 	last?: LastCommit;
 }
 
-interface StoredEntity {
+export interface StoredEntity {
 	cursor?: string;
 	seen?: Array<[string, number]>;
 	retry?: RetryEntry[];
@@ -137,7 +137,7 @@ function own<T>(record: Record<string, T>, key: string): T | undefined {
 	return Object.prototype.hasOwnProperty.call(record, key) ? record[key] : undefined;
 }
 
-function corrupt(where: string, what: string): CheckpointError {
+export function corrupt(where: string, what: string): CheckpointError {
 	return new CheckpointError(
 		'corruptState',
 		`Stored sync state of ${where} is unreadable (${what}). Inspect it, then Reset it`,
@@ -148,7 +148,7 @@ function isCount(value: unknown): value is number {
 	return typeof value === 'number' && Number.isInteger(value) && value >= 0;
 }
 
-function parseEntity(stored: unknown, where: string): EntityState {
+export function parseEntity(stored: unknown, where: string): EntityState {
 	if (!isObject(stored)) throw corrupt(where, 'not an object');
 	const state = emptyEntityState();
 	const s = stored as StoredEntity;
@@ -195,7 +195,7 @@ function parseEntity(stored: unknown, where: string): EntityState {
 	return state;
 }
 
-function serializeEntity(state: EntityState): StoredEntity {
+export function serializeEntity(state: EntityState): StoredEntity {
 	const stored: StoredEntity = {};
 	if (state.cursor !== null) stored.cursor = toIso(state.cursor);
 	if (state.seen.size) {

@@ -14,7 +14,16 @@ import { checkName } from '../checkpoint/state';
 import type { CommitSummary } from '../checkpoint/summary';
 import { commitSummary, failureText } from '../checkpoint/summary';
 import { CHECKPOINT_KEY, type CheckpointMark } from './skipProcessed';
-import { addHints, openStore, persistence, runIdOf, timeZoneOf, toNodeError } from './shared';
+import { stateSave, type StateSave } from '../checkpoint/rows';
+import {
+	addHints,
+	openStores,
+	persistence,
+	recordCommitMarker,
+	runIdOf,
+	timeZoneOf,
+	toNodeError,
+} from './shared';
 
 interface Group {
 	syncName: string;
@@ -119,11 +128,11 @@ export async function commit(this: IExecuteFunctions): Promise<INodeExecutionDat
 		group.records.push(record);
 	}
 
-	const { store, save } = openStore(this);
+	const stores = openStores(this);
 	const saved = persistence(this);
 	const runId = runIdOf(this);
 	const nowMs = Date.now();
-	const summaries: Array<{ summary: CommitSummary; indexes: number[] }> = [];
+	const summaries: Array<{ summary: CommitSummary & { save?: StateSave }; indexes: number[] }> = [];
 	const warnings: string[] = [];
 	for (const group of groups.values()) {
 		const first = group.indexes[0];
@@ -132,7 +141,7 @@ export async function commit(this: IExecuteFunctions): Promise<INodeExecutionDat
 		let decision;
 		try {
 			decision = decideCommit({
-				state: store.get(group.syncName, group.entity),
+				state: stores.get(group.syncName, group.entity),
 				runId,
 				records: group.records,
 				sourceCount: options.sourceCount ? Number(options.sourceCount) : undefined,
@@ -154,16 +163,29 @@ export async function commit(this: IExecuteFunctions): Promise<INodeExecutionDat
 		} catch (error) {
 			throw toNodeError(this, error, first);
 		}
-		store.set(group.syncName, group.entity, decision.next);
-		const summary = commitSummary(
-			{ syncName: group.syncName, entity: group.entity, ...saved },
-			decision,
-		);
-		summaries.push({ summary, indexes: group.indexes });
+		const { syncName, entity } = group;
+		stores.set(syncName, entity, decision.next);
+		if (stores.kindOf(syncName, entity) === 'dataTable') {
+			// The Data Table step after Commit saves it (in manual runs too).
+			const version = stores.versionOf(syncName, entity);
+			const save = stateSave(syncName, entity, version, decision.next);
+			stores.setVersion(syncName, entity, save.version);
+			const summary = commitSummary({ syncName, entity, persisted: true }, decision);
+			summaries.push({ summary: { ...summary, save }, indexes: group.indexes });
+		} else {
+			if (saved.persisted && decision.next.cursor !== null) {
+				await recordCommitMarker(this, syncName, entity);
+			}
+			summaries.push({
+				summary: commitSummary({ syncName, entity, ...saved }, decision),
+				indexes: group.indexes,
+			});
+		}
 		warnings.push(...decision.warnings);
 	}
-	save();
-	addHints(this, saved, warnings);
+	stores.save();
+	const allRows = summaries.every(({ summary }) => summary.save);
+	addHints(this, allRows ? { persisted: true } : saved, warnings);
 
 	const out: INodeExecutionData[] = summaries.map(({ summary, indexes }) => ({
 		json: summary as unknown as IDataObject,

@@ -5,7 +5,7 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { checkName } from '../checkpoint/state';
-import { addHints, openStore, persistence, toNodeError } from './shared';
+import { addHints, openStore, persistence, removeCommitMarker, toNodeError } from './shared';
 
 export async function reset(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
@@ -23,6 +23,12 @@ export async function reset(this: IExecuteFunctions): Promise<INodeExecutionData
 			throw toNodeError(this, error, i);
 		}
 		const removed = store.remove(syncName, entity);
+		// A deliberate reset is not lost state: forget the marker that would report it.
+		if (saved.persisted) {
+			for (const name of entity ? [entity] : removed) {
+				await removeCommitMarker(this, syncName, name);
+			}
+		}
 		out.push({
 			json: {
 				syncName,

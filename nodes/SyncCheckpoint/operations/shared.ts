@@ -1,12 +1,19 @@
 /**
- * n8n glue shared by the operations: the static-data store, persistence, the run id, the time
- * zone, and turning the core's typed errors into NodeOperationError.
+ * n8n glue shared by the operations: the stores (workflow static data, or this execution's copy
+ * of a Data Table row), the lost-state marker, persistence, the run id, the time zone, and turning
+ * the core's typed errors into NodeOperationError.
  */
-import type { IExecuteFunctions, NodeExecutionHint } from 'n8n-workflow';
+import type {
+	ICheckProcessedOptions,
+	IDataObject,
+	IExecuteFunctions,
+	NodeExecutionHint,
+} from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { checkTimeZone } from '../checkpoint/cursor';
 import { CheckpointError } from '../checkpoint/errors';
+import type { EntityState } from '../checkpoint/state';
 import { CheckpointStore } from '../checkpoint/state';
 import type { Persistence } from '../checkpoint/summary';
 import { persistenceOf } from '../checkpoint/summary';
@@ -43,6 +50,133 @@ export function openStore(ctx: IExecuteFunctions) {
 	if (!store) throw toNodeError(ctx, problem);
 	const opened = store;
 	return { store: opened, save: () => opened.write(staticData) };
+}
+
+/** Where an entity's state is kept between runs. */
+export type StoreKind = 'staticData' | 'dataTable';
+
+const VERSIONS_KEY = 'syncCheckpointVersions';
+
+function entityKey(syncName: string, entity: string): string {
+	return `${syncName}\u0000${entity}`;
+}
+
+/**
+ * The state of each entity for this execution. Get with "State From: Data Table Rows in Input"
+ * puts the row's state (and its version) into the execution's flow context, which Skip Processed
+ * and Commit of the same execution read; every other entity lives in workflow static data.
+ */
+export interface Stores {
+	kindOf(syncName: string, entity: string): StoreKind;
+	get(syncName: string, entity: string): EntityState;
+	set(syncName: string, entity: string, state: EntityState, kind?: StoreKind): void;
+	/** The version of the Data Table row Get read (0: no row). */
+	versionOf(syncName: string, entity: string): number;
+	setVersion(syncName: string, entity: string, version: number): void;
+	save(): void;
+}
+
+export function openStores(ctx: IExecuteFunctions): Stores {
+	const fixed = openStore(ctx);
+	const flow = ctx.getContext('flow') as IDataObject;
+	let run: CheckpointStore;
+	try {
+		run = CheckpointStore.read(flow);
+	} catch (error) {
+		throw toNodeError(ctx, error);
+	}
+	const versions: Record<string, number> = {
+		...((flow[VERSIONS_KEY] as IDataObject) ?? {}),
+	} as Record<string, number>;
+	let runChanged = false;
+	let fixedChanged = false;
+	const kindOf = (syncName: string, entity: string): StoreKind =>
+		run.has(syncName, entity) ? 'dataTable' : 'staticData';
+	return {
+		kindOf,
+		get: (syncName, entity) =>
+			kindOf(syncName, entity) === 'dataTable'
+				? run.get(syncName, entity)
+				: fixed.store.get(syncName, entity),
+		set(syncName, entity, state, kind = kindOf(syncName, entity)) {
+			if (kind === 'dataTable') {
+				run.set(syncName, entity, state);
+				runChanged = true;
+			} else {
+				fixed.store.set(syncName, entity, state);
+				fixedChanged = true;
+			}
+		},
+		versionOf: (syncName, entity) => versions[entityKey(syncName, entity)] ?? 0,
+		setVersion(syncName, entity, version) {
+			versions[entityKey(syncName, entity)] = version;
+			runChanged = true;
+		},
+		save() {
+			if (runChanged) {
+				run.write(flow);
+				flow[VERSIONS_KEY] = { ...versions };
+			}
+			if (fixedChanged) fixed.save();
+		},
+	};
+}
+
+// ---------------------------------------------------------------------------------------------
+// The lost-state marker: Commit records "this sync has committed" in n8n's processed-data store
+// (a database table that workers and n8n Cloud keep), so Get can tell a first run from static data
+// that n8n did not keep. Best effort: where the store is unavailable, nothing is detected.
+
+const MARKER_OPTIONS: ICheckProcessedOptions = { mode: 'entries' };
+
+function markerOf(syncName: string, entity: string): string {
+	return `n8n-nodes-daktela:sync-checkpoint:${entityKey(syncName, entity)}`;
+}
+
+export async function recordCommitMarker(
+	ctx: IExecuteFunctions,
+	syncName: string,
+	entity: string,
+): Promise<void> {
+	try {
+		await ctx.helpers.checkProcessedAndRecord(
+			[markerOf(syncName, entity)],
+			'workflow',
+			MARKER_OPTIONS,
+		);
+	} catch {
+		// No processed-data store here: detection is off, the sync itself is unaffected.
+	}
+}
+
+export async function removeCommitMarker(
+	ctx: IExecuteFunctions,
+	syncName: string,
+	entity: string,
+): Promise<void> {
+	try {
+		await ctx.helpers.removeProcessed([markerOf(syncName, entity)], 'workflow', MARKER_OPTIONS);
+	} catch {
+		// As above.
+	}
+}
+
+/** Whether this sync committed before (true), never did (false), or it cannot be told. */
+export async function committedBefore(
+	ctx: IExecuteFunctions,
+	syncName: string,
+	entity: string,
+): Promise<boolean | undefined> {
+	const marker = markerOf(syncName, entity);
+	try {
+		const found = await ctx.helpers.checkProcessedAndRecord([marker], 'workflow', MARKER_OPTIONS);
+		if (found.processed.length) return true;
+		// There is no read-only check: undo the record that looking made.
+		await ctx.helpers.removeProcessed([marker], 'workflow', MARKER_OPTIONS);
+		return false;
+	} catch {
+		return undefined;
+	}
 }
 
 export function persistence(ctx: IExecuteFunctions): Persistence {

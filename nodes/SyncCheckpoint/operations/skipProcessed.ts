@@ -11,7 +11,7 @@ import { toEpochMs, toIso, toRecordId } from '../checkpoint/cursor';
 import { decideSkip, recordSkip, runOf } from '../checkpoint/policy';
 import type { EntityState } from '../checkpoint/state';
 import { checkName } from '../checkpoint/state';
-import { openStore, runIdOf, timeZoneOf, toNodeError } from './shared';
+import { openStores, runIdOf, timeZoneOf, toNodeError } from './shared';
 
 export const CHECKPOINT_KEY = '_checkpoint';
 
@@ -25,7 +25,7 @@ export interface CheckpointMark {
 
 export async function skipProcessed(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
-	const { store, save } = openStore(this);
+	const stores = openStores(this);
 	const runId = runIdOf(this);
 	const states = new Map<string, { syncName: string; entity: string; state: EntityState }>();
 	const counts = new Map<string, { source: number; skipped: number }>();
@@ -44,7 +44,8 @@ export async function skipProcessed(this: IExecuteFunctions): Promise<INodeExecu
 			throw toNodeError(this, error, i);
 		}
 		const key = `${syncName}\u0000${entity}`;
-		if (!states.has(key)) states.set(key, { syncName, entity, state: store.get(syncName, entity) });
+		if (!states.has(key))
+			states.set(key, { syncName, entity, state: stores.get(syncName, entity) });
 		const { state } = states.get(key) as { state: EntityState };
 
 		const mark: CheckpointMark = { syncName, entity, id: null, cursor: null };
@@ -79,10 +80,10 @@ export async function skipProcessed(this: IExecuteFunctions): Promise<INodeExecu
 			state: EntityState;
 		};
 		const next = recordSkip(state, runId, source, skipped);
-		if (next) store.set(syncName, entity, next);
+		if (next) stores.set(syncName, entity, next);
 		changed ||= next !== undefined;
 	}
-	if (changed) save();
+	if (changed) stores.save();
 	const skipped = [...counts.values()].reduce((sum, c) => sum + c.skipped, 0);
 	if (skipped) {
 		this.addExecutionHints({
