@@ -47,6 +47,7 @@ const N = {
 	mapper: ['n8n-nodes-daktela.fieldMapper', 1],
 	daktela: ['n8n-nodes-daktela.daktela', 1],
 	trigger: ['n8n-nodes-daktela.daktelaTrigger', 1],
+	dataTable: ['n8n-nodes-base.dataTable', 1.1],
 } as const;
 
 type Kind = keyof typeof N;
@@ -113,23 +114,32 @@ const STEP_Y = -400;
 interface BatchCrmNames {
 	crm: 'Odoo' | 'HubSpot';
 	sync: string;
+	/** Keeps the checkpoint in a Data Table (queue mode, n8n Cloud). */
+	scaled?: boolean;
 }
+
+const SCALED_NOTE = `**Scaled: for queue mode (workers) and n8n Cloud**
+- The checkpoint is kept in the Data Table \`daktela_sync_state\` (created on the first run), not in the workflow's saved data, which n8n does not keep there. Runs started in the editor use and move it too.
+- Runs may overlap: a run saves its checkpoint only if no other run saved since it started; otherwise the other run's checkpoint stays and the next run reads the rest again. Nothing is skipped.
+- To start again from scratch, delete this sync's rows in the Data Table.`;
 
 function batchCrmToDaktelaNotes(wf: WorkflowBuilder, o: BatchCrmNames, crmNote: string): void {
 	wf.sticky(
-		`## ${o.crm} → Daktela: companies and people\nEvery 15 minutes this workflow copies the companies and people that changed in ${o.crm} into Daktela: companies become Daktela **accounts**, people become Daktela **contacts**. Accounts run first (upper row) so a contact's company already exists.\n\n**Set up**\n1. Open the Daktela and ${o.crm} nodes and pick your credentials.\n2. Check the two mappings in the *Map …* nodes.\n3. Save, then activate (publish) the workflow. The first run copies everything, later runs only what changed.\n\n${SETTINGS_NOTE}`,
+		`## ${o.crm} → Daktela: companies and people\nEvery 15 minutes this workflow copies the companies and people that changed in ${o.crm} into Daktela: companies become Daktela **accounts**, people become Daktela **contacts**. Accounts run first (upper row) so a contact's company already exists.\n\n**Set up**\n1. Open the Daktela and ${o.crm} nodes and pick your credentials.\n2. Check the two mappings in the *Map …* nodes.\n3. Save, then activate (publish) the workflow. The first run copies everything, later runs only what changed.\n\n${o.scaled ? SCALED_NOTE : SETTINGS_NOTE}`,
 		[-760, STEP_Y],
 		{ width: 520, height: 760 },
 		4,
 	);
 	const steps = [
 		`### 1. When\nThe **schedule** starts the sync every 15 minutes: change the interval here.\n\n**Run by hand** starts the same sync from the editor (or \`n8n execute\` on the command line).`,
-		`### 2. Since when?\n**Get Cursor** remembers up to when the last run synced and hands out \`since\`: "changed since this time" (a minute earlier, to be safe).\n\nAccounts and contacts each have their own checkpoint (sync "${o.sync}").`,
+		o.scaled
+			? `### 2. Since when?\n**Read … state** loads the checkpoint from the Data Table; **Get Cursor** hands out \`since\`: "changed since this time" (a minute earlier, to be safe).\n\nAccounts and contacts each have their own checkpoint row (sync "${o.sync}").`
+			: `### 2. Since when?\n**Get Cursor** remembers up to when the last run synced and hands out \`since\`: "changed since this time" (a minute earlier, to be safe).\n\nAccounts and contacts each have their own checkpoint (sync "${o.sync}").`,
 		crmNote,
 		`### 4. Skip repeats\nRecords changed right at the checkpoint are read twice on purpose, so nothing is missed. **Skip Processed** drops the ones this sync already wrote.\n\n*Record ID* and *Cursor Value* point at the CRM's id and "last modified" fields.`,
 		`### 5. Translate fields\nThe **Field Mapper** turns a ${o.crm} record into a Daktela one with the YAML mapping: \`cc_field\` is the Daktela field, \`crm_field\` the ${o.crm} field.\n\nAdd or remove lines to change what is copied; a mistake is reported with its line number.`,
 		`### 6. Write to Daktela\n**Create or Update** finds each record by its external ID (\`crm_account_<id>\`, \`crm_person_<id>\`), creates new ones, updates changed ones and leaves the rest alone.\n\nOn error it **continues**, so one bad record does not stop the others.`,
-		`### 7. Save the checkpoint\n**Commit** moves the checkpoint past the records that were written. If one failed, the checkpoint stays before it and the next run tries again (as the Daktela CRM Sync SDK does).\n\nIts output is the run's summary: created, updated, unchanged, failed.`,
+		`### 7. Save the checkpoint\n**Commit** moves the checkpoint past the records that were written. If one failed, the checkpoint stays before it and the next run tries again (as the Daktela CRM Sync SDK does).\n\nIts output is the run's summary: created, updated, unchanged, failed.${o.scaled ? '\n\n**Save … state** writes it to the Data Table.' : ''}`,
 	];
 	steps.forEach((content, i) => wf.sticky(content, [i * 260 - 40, STEP_Y], STEP, i === 2 ? 3 : 7));
 }
@@ -148,15 +158,121 @@ function getCursor(
 	position: [number, number],
 	sync: string,
 	entity: string,
-	getOptions: Record<string, unknown>,
+	options: Record<string, unknown>,
 ): string {
+	const { stateFrom, ...getOptions } = options;
 	return add(wf, 'checkpoint', name, position, {
 		operation: 'get',
+		...(stateFrom ? { stateFrom } : {}),
 		syncName: sync,
 		entity,
 		batchSize: 0,
 		lookbackSeconds: 60,
 		getOptions,
+	});
+}
+
+// The scaled templates keep the checkpoint in an n8n Data Table (see README "Scaling out").
+export const STATE_TABLE = 'daktela_sync_state';
+const STATE_TABLE_REF = { __rl: true, mode: 'name', value: STATE_TABLE };
+
+function condition(keyName: string, keyValue: string) {
+	return { keyName, condition: 'eq', keyValue };
+}
+
+/** Creates the state table on the first run (afterwards it finds the existing one). */
+function stateTable(wf: WorkflowBuilder, position: [number, number]): string {
+	return add(
+		wf,
+		'dataTable',
+		'Create sync state table',
+		position,
+		{
+			resource: 'table',
+			operation: 'create',
+			tableName: STATE_TABLE,
+			columns: {
+				column: [
+					{ name: 'syncName', type: 'string' },
+					{ name: 'entity', type: 'string' },
+					{ name: 'version', type: 'number' },
+					{ name: 'state', type: 'string' },
+				],
+			},
+			options: { createIfNotExists: true },
+		},
+		// Two first runs at once: one creates the table, the other finds it a moment later.
+		{ ...CONTINUE, executeOnce: true },
+	);
+}
+
+function readState(
+	wf: WorkflowBuilder,
+	name: string,
+	position: [number, number],
+	sync: string,
+	entity: string,
+): string {
+	return add(
+		wf,
+		'dataTable',
+		name,
+		position,
+		{
+			resource: 'row',
+			operation: 'get',
+			dataTableId: STATE_TABLE_REF,
+			matchType: 'allConditions',
+			filters: { conditions: [condition('syncName', sync), condition('entity', entity)] },
+			returnAll: true,
+		},
+		// No row yet (first run): one empty item, so Get Cursor still runs.
+		{ alwaysOutputData: true, executeOnce: true },
+	);
+}
+
+/** Saves Commit's `save` only over the version this run read: an overlapping run cannot go back. */
+function saveState(wf: WorkflowBuilder, name: string, position: [number, number]): string {
+	const column = (id: string, type: 'string' | 'number') => ({
+		id,
+		displayName: id,
+		required: false,
+		defaultMatch: false,
+		display: true,
+		type,
+		canBeUsedToMatch: true,
+	});
+	return add(wf, 'dataTable', name, position, {
+		resource: 'row',
+		operation: 'upsert',
+		dataTableId: STATE_TABLE_REF,
+		matchType: 'allConditions',
+		filters: {
+			conditions: [
+				condition('syncName', '={{ $json.save.syncName }}'),
+				condition('entity', '={{ $json.save.entity }}'),
+				condition('version', '={{ $json.save.expectedVersion }}'),
+			],
+		},
+		columns: {
+			mappingMode: 'defineBelow',
+			value: {
+				syncName: '={{ $json.save.syncName }}',
+				entity: '={{ $json.save.entity }}',
+				version: '={{ $json.save.version }}',
+				state: '={{ $json.save.state }}',
+			},
+			matchingColumns: [],
+			schema: [
+				column('syncName', 'string'),
+				column('entity', 'string'),
+				column('version', 'number'),
+				column('state', 'string'),
+			],
+			attemptToConvertTypes: false,
+			convertFieldsToString: false,
+		},
+		options: {},
 	});
 }
 
@@ -239,6 +355,35 @@ function upsert(
 	);
 }
 
+interface SyncRow {
+	entity: string;
+	y: number;
+	get: string;
+	commit: string;
+}
+
+/**
+ * Connects the triggers to each row's Get Cursor; scaled: through the state table (create once,
+ * read the row before Get Cursor, save Commit's row after it).
+ */
+function connectRows(
+	wf: WorkflowBuilder,
+	starts: string[],
+	sync: string,
+	rows: SyncRow[],
+	scaled: boolean,
+): void {
+	const table = scaled ? stateTable(wf, [130, 140]) : undefined;
+	for (const start of starts) for (const row of rows) wf.connect(start, table ?? row.get);
+	if (!table) return;
+	for (const row of rows) {
+		const read = readState(wf, `Read ${row.entity} state`, [260, row.y - 120], sync, row.entity);
+		wf.connect(table, read);
+		wf.connect(read, row.get);
+		wf.connect(row.commit, saveState(wf, `Save ${row.entity} state`, [1820, row.y]));
+	}
+}
+
 // ---------------------------------------------------------------------------------------------
 // 1. Batch CRM -> Daktela
 
@@ -277,15 +422,17 @@ function odooPartners(
 	);
 }
 
-function odooBatchCrmToDaktela(): TemplateWorkflow {
+function odooBatchCrmToDaktela(scaled = false): TemplateWorkflow {
 	const sync = 'odoo-to-daktela';
-	const wf = new WorkflowBuilder(
-		'dktOdooBatchToDaktela',
-		'Odoo → Daktela: companies and people (batch)',
-	);
+	const wf = scaled
+		? new WorkflowBuilder(
+				'dktOdooBatchScaled',
+				'Odoo → Daktela: companies and people (batch, scaled: queue mode and n8n Cloud)',
+			)
+		: new WorkflowBuilder('dktOdooBatchToDaktela', 'Odoo → Daktela: companies and people (batch)');
 	batchCrmToDaktelaNotes(
 		wf,
-		{ crm: 'Odoo', sync },
+		{ crm: 'Odoo', sync, scaled },
 		`### 3. Read what changed in Odoo\n**Swap this node for your CRM** (HubSpot, Pipedrive, Salesforce …): use its "get many" with its *modified since* filter set to \`{{ $json.since }}\`.\n\nHere: Odoo *Custom Resource* \`res.partner\`, filter **write_date ≥ since**; companies have *is_company* true, people false.`,
 	);
 	const utc = { sinceFormat: 'daktela', timeZone: 'UTC' };
@@ -314,10 +461,14 @@ function odooBatchCrmToDaktela(): TemplateWorkflow {
 			mapping: ODOO_PERSON_TO_CONTACT,
 		},
 	];
-	const [schedule, manual] = triggers(wf);
+	const starts = triggers(wf);
+	const wired: SyncRow[] = [];
 	for (const row of rows) {
 		const noun = row.entity;
-		const get = getCursor(wf, `Get ${noun} cursor`, [260, row.y], sync, noun, utc);
+		const get = getCursor(wf, `Get ${noun} cursor`, [260, row.y], sync, noun, {
+			...utc,
+			...(scaled ? { stateFrom: 'inputRows' } : {}),
+		});
 		const crm = odooPartners(wf, row.crm, [520, row.y], row.resource === 'account');
 		const skipped = skip(
 			wf,
@@ -340,30 +491,37 @@ function odooBatchCrmToDaktela(): TemplateWorkflow {
 		const done = commit(wf, `Commit ${noun} cursor`, [1560, row.y], sync, noun, {
 			timeZone: 'UTC',
 		});
-		wf.connect(schedule, get);
-		wf.connect(manual, get);
 		wf.chain(get, crm, skipped, map, write, done);
+		wired.push({ entity: noun, y: row.y, get, commit: done });
 	}
+	connectRows(wf, starts, sync, wired, scaled);
 	return wf.build();
 }
 
 const HUBSPOT_AUTH = { authentication: 'appToken' };
 
-function hubspotBatchCrmToDaktela(): TemplateWorkflow {
+function hubspotBatchCrmToDaktela(scaled = false): TemplateWorkflow {
 	const sync = 'hubspot-to-daktela';
-	const wf = new WorkflowBuilder(
-		'dktHubspotBatchToDkt',
-		'HubSpot → Daktela: companies and contacts (batch)',
-	);
+	const wf = scaled
+		? new WorkflowBuilder(
+				'dktHubspotBatchScaled',
+				'HubSpot → Daktela: companies and contacts (batch, scaled: queue mode and n8n Cloud)',
+			)
+		: new WorkflowBuilder(
+				'dktHubspotBatchToDkt',
+				'HubSpot → Daktela: companies and contacts (batch)',
+			);
+	const stateFrom = scaled ? { stateFrom: 'inputRows' } : {};
 	batchCrmToDaktelaNotes(
 		wf,
-		{ crm: 'HubSpot', sync },
+		{ crm: 'HubSpot', sync, scaled },
 		`### 3. Read what changed in HubSpot\n**Swap this node for your CRM** (Odoo, Pipedrive, Salesforce …): use its "get many" with its *modified since* filter set to \`{{ $json.since }}\`.\n\nCompanies: **Get Recently Created/Updated**, option *Since*. Contacts: **Search**, filter *Last Modified Date ≥ since* (milliseconds), sorted ascending. HubSpot search returns at most 10,000 records per run.`,
 	);
-	const [schedule, manual] = triggers(wf);
+	const starts = triggers(wf);
 
 	const getAccounts = getCursor(wf, 'Get accounts cursor', [260, 40], sync, 'accounts', {
 		sinceFormat: 'iso',
+		...stateFrom,
 	});
 	const companies = add(
 		wf,
@@ -408,6 +566,7 @@ function hubspotBatchCrmToDaktela(): TemplateWorkflow {
 
 	const getContacts = getCursor(wf, 'Get contacts cursor', [260, 300], sync, 'contacts', {
 		sinceFormat: 'unixMs',
+		...stateFrom,
 	});
 	const contacts = add(
 		wf,
@@ -472,12 +631,18 @@ function hubspotBatchCrmToDaktela(): TemplateWorkflow {
 	const writeContacts = upsert(wf, 'Daktela: create or update contacts', [1300, 300], 'contact');
 	const commitContacts = commit(wf, 'Commit contacts cursor', [1560, 300], sync, 'contacts');
 
-	for (const trigger of [schedule, manual]) {
-		wf.connect(trigger, getAccounts);
-		wf.connect(trigger, getContacts);
-	}
 	wf.chain(getAccounts, companies, skipAccounts, mapAccounts, writeAccounts, commitAccounts);
 	wf.chain(getContacts, contacts, skipContacts, mapContacts, writeContacts, commitContacts);
+	connectRows(
+		wf,
+		starts,
+		sync,
+		[
+			{ entity: 'accounts', y: 40, get: getAccounts, commit: commitAccounts },
+			{ entity: 'contacts', y: 300, get: getContacts, commit: commitContacts },
+		],
+		scaled,
+	);
 	return wf.build();
 }
 
@@ -1136,10 +1301,12 @@ function hubspotRealtimeCrmToDaktela(): TemplateWorkflow {
 export function buildTemplates(): Record<string, TemplateWorkflow> {
 	return {
 		'hubspot-batch-crm-to-daktela.json': hubspotBatchCrmToDaktela(),
+		'hubspot-batch-crm-to-daktela-scaled.json': hubspotBatchCrmToDaktela(true),
 		'hubspot-batch-activities-to-crm.json': hubspotBatchActivitiesToCrm(),
 		'hubspot-realtime-daktela-to-crm.json': hubspotRealtimeDaktelaToCrm(),
 		'hubspot-realtime-crm-to-daktela.json': hubspotRealtimeCrmToDaktela(),
 		'odoo-batch-crm-to-daktela.json': odooBatchCrmToDaktela(),
+		'odoo-batch-crm-to-daktela-scaled.json': odooBatchCrmToDaktela(true),
 		'odoo-batch-activities-to-crm.json': odooBatchActivitiesToCrm(),
 		'odoo-realtime-daktela-to-crm.json': odooRealtimeDaktelaToCrm(),
 		'odoo-realtime-crm-to-daktela.json': odooRealtimeCrmToDaktela(),
