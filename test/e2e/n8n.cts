@@ -24,8 +24,26 @@ export const PACKAGE_NAME = 'n8n-nodes-daktela';
 // Process bookkeeping: everything we spawn is killed by PID, also on failure or Ctrl-C.
 
 const live = new Set<ChildProcess>();
+/**
+ * Services the n8n processes use (PostgreSQL, Redis; see trackProcess): stopped only after every
+ * other process, with their own stop signal (n8n hangs in shutdown when Redis is gone first).
+ */
+const lateStop = new Map<ChildProcess, NodeJS.Signals>();
 /** Temp user folders of instances not yet disposed: removed on Ctrl-C as well. */
 const tempFolders = new Set<string>();
+
+/**
+ * Registers a temp folder for removal on Ctrl-C / SIGTERM (unless E2E_KEEP=1); for helpers outside
+ * this module (test/queue) that make their own temp folders. `untrackTempFolder` once removed.
+ */
+export function trackTempFolder(folder: string): void {
+	installExitHooks();
+	tempFolders.add(folder);
+}
+
+export function untrackTempFolder(folder: string): void {
+	tempFolders.delete(folder);
+}
 
 function removeTempFolders(): void {
 	if (process.env.E2E_KEEP === '1') return;
@@ -63,21 +81,25 @@ function groupAlive(pid: number): boolean {
  * SIGKILL what is left.
  */
 function killAllSync(): void {
-	const pids = [...live]
-		.map((child) => child.pid)
-		.filter((pid): pid is number => pid !== undefined);
-	for (const child of live) killGroup(child, 'SIGTERM');
-	const pause = new Int32Array(new SharedArrayBuffer(4));
-	const deadline = Date.now() + 10000;
-	while (pids.some(groupAlive) && Date.now() < deadline) Atomics.wait(pause, 0, 0, 100);
-	for (const pid of pids.filter(groupAlive)) {
-		try {
-			process.kill(-pid, 'SIGKILL');
-		} catch {
-			// Gone meanwhile.
+	const early = [...live].filter((child) => !lateStop.has(child));
+	const late = [...live].filter((child) => lateStop.has(child));
+	// n8n processes first, then the services they use (see lateStop).
+	for (const group of [early, late]) {
+		const pids = group.map((child) => child.pid).filter((pid): pid is number => pid !== undefined);
+		for (const child of group) killGroup(child, lateStop.get(child) ?? 'SIGTERM');
+		const pause = new Int32Array(new SharedArrayBuffer(4));
+		const deadline = Date.now() + 10000;
+		while (pids.some(groupAlive) && Date.now() < deadline) Atomics.wait(pause, 0, 0, 100);
+		for (const pid of pids.filter(groupAlive)) {
+			try {
+				process.kill(-pid, 'SIGKILL');
+			} catch {
+				// Gone meanwhile.
+			}
 		}
 	}
 	live.clear();
+	lateStop.clear();
 }
 
 let hooksInstalled = false;
@@ -85,13 +107,27 @@ function installExitHooks(): void {
 	if (hooksInstalled) return;
 	hooksInstalled = true;
 	process.on('exit', killAllSync);
+	let stopping = false;
 	for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-		process.once(signal, () => {
-			process.stderr.write(`\n[e2e] ${signal}: stopping ${live.size} n8n process(es)\n`);
-			void Promise.all([...live].map((child) => stopChild(child, 10000))).finally(() => {
-				removeTempFolders();
-				process.exit(signal === 'SIGINT' ? 130 : 143);
-			});
+		// `on`, not `once`, and repeats ignored: under tsx a Ctrl-C arrives twice (from the terminal
+		// and relayed by tsx's parent process); with no listener left, the second one would exit
+		// at once (and tsx then SIGKILLs us) before the processes below are stopped.
+		process.on(signal, () => {
+			if (stopping) return;
+			stopping = true;
+			process.stderr.write(`\n[e2e] ${signal}: stopping ${live.size} process(es)\n`);
+			const stopGroup = (late: boolean) =>
+				Promise.all(
+					[...live]
+						.filter((child) => lateStop.has(child) === late)
+						.map((child) => stopChild(child, 10000, lateStop.get(child) ?? 'SIGTERM')),
+				);
+			void stopGroup(false)
+				.then(() => stopGroup(true))
+				.finally(() => {
+					removeTempFolders();
+					process.exit(signal === 'SIGINT' ? 130 : 143);
+				});
 		});
 	}
 }
@@ -107,8 +143,43 @@ function waitForExit(child: ChildProcess, ms: number): Promise<boolean> {
 	});
 }
 
-async function stopChild(child: ChildProcess, graceMs = 15000): Promise<void> {
-	killGroup(child, 'SIGTERM');
+/**
+ * Puts a process spawned elsewhere (detached, so it leads its own process group) under this
+ * module's bookkeeping: stopped by PID on exit / SIGINT / SIGTERM like the n8n processes.
+ * `service`: a process the n8n processes use (PostgreSQL, Redis), stopped after all others with
+ * `stopSignal` (default SIGTERM; SIGINT is PostgreSQL's fast shutdown).
+ */
+export function trackProcess(
+	child: ChildProcess,
+	options: { service?: boolean; stopSignal?: NodeJS.Signals } = {},
+): void {
+	installExitHooks();
+	live.add(child);
+	if (options.service) lateStop.set(child, options.stopSignal ?? 'SIGTERM');
+	child.once('exit', () => {
+		live.delete(child);
+		lateStop.delete(child);
+	});
+}
+
+/**
+ * Stops a tracked process by its process group: `signal` (default: the `stopSignal` it was
+ * tracked with, else SIGTERM), SIGKILL after `graceMs`.
+ */
+export async function stopProcess(
+	child: ChildProcess,
+	graceMs = 15000,
+	signal?: NodeJS.Signals,
+): Promise<void> {
+	await stopChild(child, graceMs, signal ?? lateStop.get(child) ?? 'SIGTERM');
+}
+
+async function stopChild(
+	child: ChildProcess,
+	graceMs = 15000,
+	signal: NodeJS.Signals = 'SIGTERM',
+): Promise<void> {
+	killGroup(child, signal);
 	if (!(await waitForExit(child, graceMs))) {
 		killGroup(child, 'SIGKILL');
 		await waitForExit(child, 5000);
@@ -308,13 +379,41 @@ export interface NodeTypeInfo {
 	credentials: Set<string>;
 }
 
+/** A long-running n8n process (`n8n worker`, ...) started by `startProcess`. */
+export interface ProcessHandle {
+	pid: number;
+	/** stdout + stderr so far (last 200 kB, for failure reports). */
+	output(): string;
+	/** Where stdout + stderr are also written, when a `logFile` was given. */
+	logFile?: string;
+	/** Exit code or signal once the process has ended, else undefined. */
+	exited(): number | string | undefined;
+	stop(): Promise<void>;
+}
+
 export interface ServerHandle {
 	url: string;
 	port: number;
 	pid: number;
 	/** stdout + stderr so far (for failure reports). */
 	output(): string;
+	/** Where stdout + stderr are also written, when `startServer` got a `logFile`. */
+	logFile?: string;
 	stop(): Promise<void>;
+}
+
+/** Keeps the last 200 kB of a child's stdout + stderr, and appends everything to `logFile`. */
+function captureOutput(child: ChildProcess, logFile?: string): () => string {
+	let output = '';
+	const log = logFile ? fs.createWriteStream(logFile, { flags: 'a' }) : undefined;
+	const keep = (chunk: Buffer) => {
+		output = (output + chunk.toString()).slice(-200000);
+		log?.write(chunk);
+	};
+	child.stdout?.on('data', keep);
+	child.stderr?.on('data', keep);
+	child.once('close', () => log?.end());
+	return () => output;
 }
 
 export interface N8nOptions {
@@ -544,26 +643,43 @@ export class N8n {
 		return types;
 	}
 
-	/** `n8n start`, resolved once published workflows are active and `/healthz/readiness` is 200. */
-	async startServer(options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}) {
+	/**
+	 * Starts a long-running n8n command (e.g. `['worker', '--concurrency=5']`) and returns at once:
+	 * waiting until it is ready is the caller's business. Stopped by `stop()` / `dispose()`.
+	 */
+	async startProcess(
+		args: string[],
+		options: { env?: NodeJS.ProcessEnv; logFile?: string } = {},
+	): Promise<ProcessHandle> {
+		const child = await this.spawnN8n(args, options.env);
+		const output = captureOutput(child, options.logFile);
+		return {
+			pid: child.pid ?? -1,
+			output,
+			logFile: options.logFile,
+			exited: () => child.exitCode ?? child.signalCode ?? undefined,
+			stop: () => stopChild(child),
+		};
+	}
+
+	/**
+	 * `n8n start`, resolved once published workflows are active and `/healthz/readiness` is 200.
+	 * `logFile`: also append stdout + stderr there.
+	 */
+	async startServer(
+		options: { env?: NodeJS.ProcessEnv; timeoutMs?: number; logFile?: string } = {},
+	) {
 		if (this.server) throw new Error('n8n server already running');
 		const port = this.options.port ?? (await freePort());
 		const child = await this.spawnN8n(['start'], { N8N_PORT: String(port), ...options.env });
-		let output = '';
-		child.stdout?.on(
-			'data',
-			(chunk: Buffer) => (output = (output + chunk.toString()).slice(-200000)),
-		);
-		child.stderr?.on(
-			'data',
-			(chunk: Buffer) => (output = (output + chunk.toString()).slice(-200000)),
-		);
+		const output = captureOutput(child, options.logFile);
 		const url = `http://127.0.0.1:${port}`;
 		const handle: ServerHandle = {
 			url,
 			port,
 			pid: child.pid ?? -1,
-			output: () => output,
+			output,
+			logFile: options.logFile,
 			stop: async () => {
 				await stopChild(child);
 				if (this.server === handle) this.server = undefined;
@@ -575,12 +691,12 @@ export class N8n {
 			if (child.exitCode !== null || child.signalCode !== null) {
 				this.server = undefined;
 				throw new Error(
-					`n8n start exited (${child.exitCode ?? child.signalCode}):\n${tail(output)}`,
+					`n8n start exited (${child.exitCode ?? child.signalCode}):\n${tail(output())}`,
 				);
 			}
 			// Readiness answers before published workflows are activated; n8n prints "Editor is
 			// now accessible" once activation (webhooks, schedules) is done.
-			if (/Editor is now accessible/.test(output)) {
+			if (/Editor is now accessible/.test(output())) {
 				try {
 					const response = await fetch(`${url}/healthz/readiness`);
 					if (response.status === 200) break;
@@ -590,7 +706,7 @@ export class N8n {
 			}
 			if (Date.now() > deadline) {
 				await handle.stop();
-				throw new Error(`n8n did not become ready on ${url}:\n${tail(output)}`);
+				throw new Error(`n8n did not become ready on ${url}:\n${tail(output())}`);
 			}
 			await new Promise((r) => setTimeout(r, 250));
 		}
@@ -633,7 +749,7 @@ export async function callWebhook(
 // ---------------------------------------------------------------------------------------------
 // Output parsing
 
-function tail(text: string, chars = 3000): string {
+export function tail(text: string, chars = 3000): string {
 	return text.length > chars ? `...${text.slice(-chars)}` : text;
 }
 
