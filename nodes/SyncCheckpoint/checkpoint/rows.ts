@@ -168,8 +168,8 @@ export function readStateRows(rows: unknown[], syncName: string, entity: string)
 		warnings.push(
 			`${superseded.length} commit(s) of this sync were superseded (run ${runs}): another run ` +
 				`of the same sync saved first (run ${state.last?.runId ?? 'unknown'}). Nothing is ` +
-				'skipped: what the superseded run processed past the saved cursor is read again now. ' +
-				'Runs of one sync overlap: give the schedule more time between runs',
+				'skipped: what the superseded run processed past the saved cursor is read again. ' +
+				'Runs of one sync overlapped; this is shown until the next save replaces those rows',
 		);
 	}
 	return {

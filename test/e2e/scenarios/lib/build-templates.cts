@@ -131,7 +131,9 @@ function batchCrmToDaktelaNotes(wf: WorkflowBuilder, o: BatchCrmNames, crmNote: 
 		4,
 	);
 	const steps = [
-		`### 1. When\nThe **schedule** starts the sync every 15 minutes: change the interval here.\n\n**Run by hand** starts the same sync from the editor (or \`n8n execute\` on the command line).`,
+		o.scaled
+			? `### 1. When\nThe **schedule** starts the sync every 15 minutes: change the interval here.\n\n**Run by hand** starts the same sync from the editor. (Not \`n8n execute\`: the command line does not load Data Tables.)`
+			: `### 1. When\nThe **schedule** starts the sync every 15 minutes: change the interval here.\n\n**Run by hand** starts the same sync from the editor (or \`n8n execute\` on the command line).`,
 		o.scaled
 			? `### 2. Since when?\n**Read … state** loads the checkpoint from the Data Table; **Get Cursor** hands out \`since\`: "changed since this time" (a minute earlier, to be safe).\n\nAccounts and contacts each have their own checkpoint row (sync "${o.sync}").`
 			: `### 2. Since when?\n**Get Cursor** remembers up to when the last run synced and hands out \`since\`: "changed since this time" (a minute earlier, to be safe).\n\nAccounts and contacts each have their own checkpoint (sync "${o.sync}").`,
@@ -374,7 +376,8 @@ function connectRows(
 	scaled: boolean,
 ): void {
 	const table = scaled ? stateTable(wf, [130, 140]) : undefined;
-	for (const start of starts) for (const row of rows) wf.connect(start, table ?? row.get);
+	const targets = table ? [table] : rows.map((row) => row.get);
+	for (const start of starts) for (const target of targets) wf.connect(start, target);
 	if (!table) return;
 	for (const row of rows) {
 		const read = readState(wf, `Read ${row.entity} state`, [260, row.y - 120], sync, row.entity);

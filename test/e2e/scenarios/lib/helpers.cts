@@ -4,10 +4,12 @@
  * Daktela for a partner (computed here independently of the mapping engine), and polling.
  */
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 
 import type { N8n, ExecutionResult } from '../../n8n.cjs';
 import { nodeOutput } from '../../n8n.cjs';
 import type { OdooRecord } from '../../../sandbox/odoo.cjs';
+import type { Workflow } from '../../workflow.cjs';
 
 /** What Commit said: the first summary item of a Commit node. */
 export interface CommitSummary {
@@ -154,4 +156,45 @@ export async function eventually<T>(
 		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
 		await sleep(200);
 	}
+}
+
+/**
+ * A copy of a template whose Schedule Trigger fires every `scheduleSeconds` s (null: removed, so
+ * that only the test starts runs), plus a Webhook "Run now" at `path` wired like the schedule. It
+ * answers once the run has finished (its last node may output nothing).
+ */
+export function withRunNowWebhook(
+	template: Workflow,
+	path: string,
+	scheduleSeconds: number | null,
+): Workflow {
+	const workflow = structuredClone(template);
+	const schedule = workflow.nodes.find((node) => node.type === 'n8n-nodes-base.scheduleTrigger');
+	assert.ok(schedule, 'the template has no Schedule Trigger');
+	const connections = workflow.connections as Record<string, unknown>;
+	connections['Run now'] = structuredClone(connections[schedule.name]);
+	if (scheduleSeconds === null) {
+		workflow.nodes = workflow.nodes.filter((node) => node !== schedule);
+		delete connections[schedule.name];
+	} else {
+		schedule.parameters = {
+			rule: { interval: [{ field: 'seconds', secondsInterval: scheduleSeconds }] },
+		};
+	}
+	workflow.nodes.push({
+		id: randomUUID(),
+		name: 'Run now',
+		type: 'n8n-nodes-base.webhook',
+		typeVersion: 2,
+		position: [0, 480],
+		webhookId: randomUUID(),
+		parameters: {
+			httpMethod: 'POST',
+			path,
+			responseMode: 'lastNode',
+			responseData: 'noData',
+			options: {},
+		},
+	} as Workflow['nodes'][number]);
+	return workflow;
 }

@@ -120,6 +120,8 @@ export class WorkflowBuilder {
 		}
 		const outputs = (this.connections[from] ??= { main: [] }).main;
 		while (outputs.length <= output) outputs.push([]);
+		// A repeated connection makes n8n run the target (and all after it) twice per item.
+		if (outputs[output].some((c) => c.node === to)) throw new Error(`${from} -> ${to} twice`);
 		outputs[output].push({ node: to, type: 'main', index: 0 });
 	}
 
