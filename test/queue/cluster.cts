@@ -49,7 +49,7 @@ import {
 	type RestClient,
 } from '../e2e/rest.cjs';
 import { ensureRuntime, type Runtime } from '../e2e/runtime.cjs';
-import { startServices, type Services } from './services.cjs';
+import { readLog, startServices, type Services } from './services.cjs';
 
 export interface QueueClusterOptions {
 	/** The packed package (buildAndPack()), installed into every process's user folder. */
@@ -147,14 +147,6 @@ export interface QueueCluster {
 }
 
 const TERMINAL = new Set(['success', 'error', 'crashed', 'canceled']);
-
-function readLog(file: string): string {
-	try {
-		return fs.readFileSync(file, 'utf8');
-	} catch {
-		return '';
-	}
-}
 
 /** Waits until GET `url` answers 200, failing early when the process has exited. */
 async function waitForHttp(

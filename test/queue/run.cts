@@ -18,34 +18,26 @@
  * Exit code 0 when every check holds. E2E_KEEP=1 keeps logs and databases.
  */
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import { buildAndPack, nodeOutput, REPO_ROOT, trackTempFolder } from '../e2e/n8n.cjs';
+import { buildAndPack, nodeOutput, trackTempFolder } from '../e2e/n8n.cjs';
 import { ensureRuntime } from '../e2e/runtime.cjs';
+import { STATE_TABLE } from '../e2e/scenarios/lib/build-templates.cjs';
 import {
-	daktelaShape,
-	expectedFromOdoo,
-	odooToIso,
+	checkPartnersLanded,
+	latestWriteDate,
+	sleep,
 	withRunNowWebhook,
 } from '../e2e/scenarios/lib/helpers.cjs';
-import { bindCredentials, type Workflow } from '../e2e/workflow.cjs';
-import { startDaktelaSandbox, type DaktelaSandbox } from '../sandbox/daktela.cjs';
-import { startOdooSandbox, type OdooSandbox } from '../sandbox/odoo.cjs';
+import { bindCredentials, loadTemplate, type Workflow } from '../e2e/workflow.cjs';
+import { startDaktelaSandbox } from '../sandbox/daktela.cjs';
+import { startOdooSandbox } from '../sandbox/odoo.cjs';
 import { startQueueCluster, type QueueCluster, type QueueExecution } from './cluster.cjs';
 
 const say = (message: string) => process.stdout.write(`${message}\n`);
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
-const STATE_TABLE = 'daktela_sync_state';
 const SYNC = 'odoo-to-daktela';
-
-function loadTemplate(file: string): Workflow {
-	return JSON.parse(
-		fs.readFileSync(path.join(REPO_ROOT, 'workflows-templates', file), 'utf8'),
-	) as Workflow;
-}
 
 function withTriggers(template: Workflow, id: string, everySeconds: number | null): Workflow {
 	return { ...withRunNowWebhook(template, id, everySeconds), id } as Workflow;
@@ -88,33 +80,6 @@ function winner(rows: StateRow[], entity: string): StateRow | undefined {
 	return rows
 		.filter((row) => row.entity === entity)
 		.sort((a, b) => b.version - a.version || a.id - b.id)[0];
-}
-
-function checkLanded(label: string, odoo: OdooSandbox, daktela: DaktelaSandbox): void {
-	const partners = odoo.store.all('res.partner');
-	for (const [kind, endpoint, records] of [
-		['account', 'accounts', partners.filter((p) => p.is_company)],
-		['contact', 'contacts', partners.filter((p) => !p.is_company)],
-	] as const) {
-		assert.equal(daktela.store.list(endpoint).length, records.length, `${label}: ${endpoint}`);
-		for (const partner of records) {
-			const expected = expectedFromOdoo(partner, kind);
-			const record = daktela.store.get(endpoint, expected.name);
-			assert.ok(record, `${label}: ${expected.name} missing in Daktela`);
-			assert.deepEqual(daktelaShape(record, kind), expected, `${label}: ${expected.name}`);
-		}
-	}
-}
-
-function latestWriteDate(odoo: OdooSandbox, companies: boolean): string {
-	return odooToIso(
-		odoo.store
-			.all('res.partner')
-			.filter((p) => Boolean(p.is_company) === companies)
-			.map((p) => String(p.write_date))
-			.sort()
-			.pop(),
-	);
 }
 
 async function waitForIdle(
@@ -170,7 +135,7 @@ async function main(): Promise<void> {
 		const id = await cluster.deployWorkflow(scaled);
 		await cluster.waitForExecutions(id, 2, 60_000);
 		await waitForIdle(cluster, id, 1);
-		checkLanded('first runs', odoo, daktela);
+		checkPartnersLanded('first runs', odoo, daktela);
 		let rows = await stateRows(cluster);
 		assert.equal(winner(rows, 'contacts')?.cursor, latestWriteDate(odoo, false), 'contacts cursor');
 		assert.equal(winner(rows, 'accounts')?.cursor, latestWriteDate(odoo, true), 'accounts cursor');
@@ -230,7 +195,7 @@ async function main(): Promise<void> {
 				);
 			}
 		}
-		checkLanded('after the bursts', odoo, daktela);
+		checkPartnersLanded('after the bursts', odoo, daktela);
 		rows = await stateRows(cluster);
 		assert.equal(winner(rows, 'contacts')?.cursor, latestWriteDate(odoo, false), 'contacts cursor');
 		assert.equal(winner(rows, 'accounts')?.cursor, latestWriteDate(odoo, true), 'accounts cursor');

@@ -211,7 +211,8 @@ function exited(child: ChildProcess): boolean {
 	return child.exitCode !== null || child.signalCode !== null;
 }
 
-function readLog(file: string): string {
+/** A log file's text ('' when it does not exist yet). */
+export function readLog(file: string): string {
 	try {
 		return fs.readFileSync(file, 'utf8');
 	} catch {

@@ -94,8 +94,10 @@ export async function get(this: IExecuteFunctions): Promise<INodeExecutionData[]
 				startFromMs,
 			});
 			stores.set(syncName, entity, plan.next, fromRows ? 'dataTable' : 'staticData');
-			if (rows) stores.setVersion(syncName, entity, rows.version);
-			if (rows) plan.warnings.unshift(...rows.warnings);
+			if (rows) {
+				stores.setVersion(syncName, entity, rows.version);
+				plan.warnings.unshift(...rows.warnings);
+			}
 			if (stateLost) plan.warnings.push(LOST_STATE_NOTE);
 			else if (plan.fullSyncReason === 'noCursor' && !fromRows) plan.warnings.push(NO_STATE_NOTE);
 			warnings.push(...plan.warnings);

@@ -85,9 +85,7 @@ export function openStores(ctx: IExecuteFunctions): Stores {
 	} catch (error) {
 		throw toNodeError(ctx, error);
 	}
-	const versions: Record<string, number> = {
-		...((flow[VERSIONS_KEY] as IDataObject) ?? {}),
-	} as Record<string, number>;
+	const versions = { ...(flow[VERSIONS_KEY] as Record<string, number> | undefined) };
 	let runChanged = false;
 	let fixedChanged = false;
 	const kindOf = (syncName: string, entity: string): StoreKind =>

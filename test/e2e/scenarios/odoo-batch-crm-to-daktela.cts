@@ -19,10 +19,10 @@ import assert from 'node:assert/strict';
 import type { Scenario } from '../context.cjs';
 import { bindCredentials } from '../workflow.cjs';
 import {
+	checkPartnersLanded,
 	checkpointsOf,
 	commitSummary,
-	daktelaShape,
-	expectedFromOdoo,
+	latestWriteDate,
 	odooToIso,
 	ran,
 	runOk,
@@ -46,31 +46,7 @@ export const scenario: Scenario = {
 		const creds = await ctx.sandboxCredentials(n8n, { daktela, odoo });
 		const id = await n8n.importWorkflow(bindCredentials(ctx.workflow, creds));
 
-		const partners = () => odoo.store.all('res.partner');
-		const companies = () => partners().filter((p) => p.is_company);
-		const people = () => partners().filter((p) => !p.is_company);
-		const maxWriteDate = (records: Array<{ write_date?: unknown }>) =>
-			odooToIso(
-				records
-					.map((r) => String(r.write_date))
-					.sort()
-					.pop(),
-			);
-		const checkLanded = (label: string) => {
-			for (const [kind, endpoint, records] of [
-				['account', 'accounts', companies()],
-				['contact', 'contacts', people()],
-			] as const) {
-				const stored = daktela.store.list(endpoint);
-				assert.equal(stored.length, records.length, `${label}: ${endpoint} count`);
-				for (const partner of records) {
-					const expected = expectedFromOdoo(partner, kind);
-					const record = daktela.store.get(endpoint, expected.name);
-					assert.ok(record, `${label}: ${expected.name} missing in Daktela`);
-					assert.deepEqual(daktelaShape(record, kind), expected, `${label}: ${expected.name}`);
-				}
-			}
-		};
+		const checkLanded = (label: string) => checkPartnersLanded(label, odoo, daktela);
 		const cursors = async () => {
 			const stored = await checkpointsOf(n8n, id, SYNC);
 			return { accounts: stored.accounts?.cursor, contacts: stored.contacts?.cursor };
@@ -85,8 +61,16 @@ export const scenario: Scenario = {
 		assert.equal(firstContacts?.created, 4, JSON.stringify(firstContacts));
 		assert.equal(daktela.counters.get('POST'), 6, JSON.stringify(daktela.counters.snapshot()));
 		let stored = await cursors();
-		assert.equal(stored.accounts, maxWriteDate(companies()), 'accounts cursor = latest write_date');
-		assert.equal(stored.contacts, maxWriteDate(people()), 'contacts cursor = latest write_date');
+		assert.equal(
+			stored.accounts,
+			latestWriteDate(odoo, true),
+			'accounts cursor = latest write_date',
+		);
+		assert.equal(
+			stored.contacts,
+			latestWriteDate(odoo, false),
+			'contacts cursor = latest write_date',
+		);
 		const afterFirst = stored;
 
 		// 2. Nothing changed: nothing is written (the re-read boundary records are skipped).

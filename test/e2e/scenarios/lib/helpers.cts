@@ -8,7 +8,8 @@ import { randomUUID } from 'node:crypto';
 
 import type { N8n, ExecutionResult } from '../../n8n.cjs';
 import { nodeOutput } from '../../n8n.cjs';
-import type { OdooRecord } from '../../../sandbox/odoo.cjs';
+import type { DaktelaSandbox } from '../../../sandbox/daktela.cjs';
+import type { OdooRecord, OdooSandbox } from '../../../sandbox/odoo.cjs';
 import type { Workflow } from '../../workflow.cjs';
 
 /** What Commit said: the first summary item of a Commit node. */
@@ -197,4 +198,41 @@ export function withRunNowWebhook(
 		},
 	} as Workflow['nodes'][number]);
 	return workflow;
+}
+
+/** The latest write_date of Odoo's companies (or people), as the checkpoint stores it. */
+export function latestWriteDate(odoo: OdooSandbox, companies: boolean): string {
+	return odooToIso(
+		odoo.store
+			.all('res.partner')
+			.filter((p) => Boolean(p.is_company) === companies)
+			.map((p) => String(p.write_date))
+			.sort()
+			.pop(),
+	);
+}
+
+/** Daktela's accounts and contacts equal Odoo's companies and people, every mapped field. */
+export function checkPartnersLanded(
+	label: string,
+	odoo: OdooSandbox,
+	daktela: DaktelaSandbox,
+): void {
+	const partners = odoo.store.all('res.partner');
+	for (const [kind, endpoint, records] of [
+		['account', 'accounts', partners.filter((p) => p.is_company)],
+		['contact', 'contacts', partners.filter((p) => !p.is_company)],
+	] as const) {
+		assert.equal(
+			daktela.store.list(endpoint).length,
+			records.length,
+			`${label}: ${endpoint} count`,
+		);
+		for (const partner of records) {
+			const expected = expectedFromOdoo(partner, kind);
+			const record = daktela.store.get(endpoint, expected.name);
+			assert.ok(record, `${label}: ${expected.name} missing in Daktela`);
+			assert.deepEqual(daktelaShape(record, kind), expected, `${label}: ${expected.name}`);
+		}
+	}
 }
