@@ -10,8 +10,8 @@
  */
 import type { IExecuteFunctions, INodeExecutionData, INodeType } from 'n8n-workflow';
 
-import { createDaktelaClient } from '../nodes/Daktela/transport/n8n';
-import { cond } from '../nodes/Daktela/transport/query';
+import { createDaktelaClient } from '../nodes/shared/n8n/client';
+import { cond } from '../nodes/shared/transport/query';
 
 type Rec = Record<string, unknown>;
 

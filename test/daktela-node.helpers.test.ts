@@ -3,20 +3,20 @@
  * (grouping, chunking, decisions) and relation resolution. No HTTP here; the node specs run the
  * same code against the sandbox.
  */
-import { ENTITIES } from '../nodes/Daktela/helpers/entities';
+import { ENTITIES } from '../nodes/shared/core/entities';
 import {
 	canonical,
 	changedFields,
 	matchKeys,
 	toWritable,
-} from '../nodes/Daktela/helpers/normalise';
-import { runPool } from '../nodes/Daktela/helpers/pool';
+} from '../nodes/shared/core/normalise';
+import { runPool } from '../nodes/shared/core/pool';
 import {
 	collectRelations,
 	lookupsNeeded,
 	prefixed,
 	resolveRelation,
-} from '../nodes/Daktela/helpers/relations';
+} from '../nodes/shared/core/relations';
 import {
 	chunkValues,
 	decide,
@@ -25,9 +25,9 @@ import {
 	groupByKey,
 	indexByKey,
 	lookupValues,
-} from '../nodes/Daktela/helpers/upsert';
-import { buildListQuery, cond } from '../nodes/Daktela/transport/query';
-import { toDaktelaTime } from '../nodes/Daktela/transport/time';
+} from '../nodes/shared/core/upsert';
+import { buildListQuery, cond } from '../nodes/shared/transport/query';
+import { toDaktelaTime } from '../nodes/shared/transport/time';
 
 const prague = (iso: string) => toDaktelaTime(iso, 'Europe/Prague');
 

@@ -8,7 +8,7 @@ import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workf
 
 import { Daktela } from '../nodes/Daktela/Daktela.node';
 import { FieldMapper } from '../nodes/FieldMapper/FieldMapper.node';
-import { chunkValues } from '../nodes/Daktela/helpers/upsert';
+import { chunkValues } from '../nodes/shared/core/upsert';
 import { startInFlightProxy } from './daktela-node.inflight.cjs';
 import { runNode, runWorkflow, type RunNodeOptions } from './harness/n8n.cjs';
 import { startDaktelaSandbox, type DaktelaSandbox } from './sandbox/daktela.cjs';

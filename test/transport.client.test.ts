@@ -3,8 +3,8 @@
  * their limits, safe POST retries, the concurrency limit, and the token staying out of URLs and
  * messages. Sleeps are recorded, not waited: the backoff schedule is asserted exactly.
  */
-import { DaktelaClient, parseRetryAfter, type HttpSend } from '../nodes/Daktela/transport/client';
-import { DaktelaApiError } from '../nodes/Daktela/transport/errors';
+import { DaktelaClient, parseRetryAfter, type HttpSend } from '../nodes/shared/transport/client';
+import { DaktelaApiError } from '../nodes/shared/transport/errors';
 import { startDaktelaSandbox, type DaktelaSandbox, type FaultOptions } from './sandbox/daktela.cjs';
 import { fetchSend } from './support/fetch-send';
 import { startRawServer, type RawServer } from './support/raw-server.cjs';

@@ -6,7 +6,7 @@ import {
 	networkFailure,
 	normaliseErrorValue,
 	scrubSecrets,
-} from '../nodes/Daktela/transport/errors';
+} from '../nodes/shared/transport/errors';
 
 const envelope = (error: unknown, result: unknown = null) => ({
 	error,

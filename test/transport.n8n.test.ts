@@ -16,8 +16,8 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError, NodeConnectionTypes } from 'n8n-workflow';
 
-import { createDaktelaClient, toNodeError } from '../nodes/Daktela/transport/n8n';
-import { and, cond, or } from '../nodes/Daktela/transport/query';
+import { createDaktelaClient, toNodeError } from '../nodes/shared/n8n/client';
+import { and, cond, or } from '../nodes/shared/transport/query';
 import { runNode } from './harness/n8n.cjs';
 import { startDaktelaSandbox, type DaktelaSandbox } from './sandbox/daktela.cjs';
 

@@ -3,8 +3,8 @@
  * boundaries, stability while records change between pages, limits, field selection, and every
  * filter operator end to end.
  */
-import type { DaktelaRecord, PageProgress } from '../nodes/Daktela/transport/client';
-import { and, cond, or, type Filter } from '../nodes/Daktela/transport/query';
+import type { DaktelaRecord, PageProgress } from '../nodes/shared/transport/client';
+import { and, cond, or, type Filter } from '../nodes/shared/transport/query';
 import { startDaktelaSandbox, type DaktelaSandbox } from './sandbox/daktela.cjs';
 import { recordingClient } from './support/transport-client';
 

@@ -1,4 +1,4 @@
-import { DaktelaInputError } from '../nodes/Daktela/transport/errors';
+import { DaktelaInputError } from '../nodes/shared/transport/errors';
 import {
 	and,
 	andFilters,
@@ -7,7 +7,7 @@ import {
 	FILTER_OPERATORS,
 	or,
 	type FilterOperator,
-} from '../nodes/Daktela/transport/query';
+} from '../nodes/shared/transport/query';
 
 describe('buildListQuery: filters', () => {
 	it('writes a single condition in the structured form (filter[logic] + filter[filters])', () => {

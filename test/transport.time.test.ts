@@ -1,4 +1,4 @@
-import { DaktelaInputError } from '../nodes/Daktela/transport/errors';
+import { DaktelaInputError } from '../nodes/shared/transport/errors';
 import {
 	assertTimeZone,
 	fromDaktelaTime,
@@ -6,7 +6,7 @@ import {
 	isDaktelaTime,
 	toDaktelaTime,
 	toInstant,
-} from '../nodes/Daktela/transport/time';
+} from '../nodes/shared/transport/time';
 
 const PRAGUE = 'Europe/Prague';
 

@@ -1,11 +1,11 @@
-import { DaktelaInputError } from '../nodes/Daktela/transport/errors';
+import { DaktelaInputError } from '../nodes/shared/transport/errors';
 import {
 	apiBaseUrl,
 	encodeRecordName,
 	listPath,
 	normaliseInstanceUrl,
 	recordPath,
-} from '../nodes/Daktela/transport/url';
+} from '../nodes/shared/transport/url';
 
 describe('normaliseInstanceUrl: every accepted form of the instance URL', () => {
 	it.each([

@@ -8,10 +8,10 @@
  */
 import type { IDataObject, IWebhookFunctions } from 'n8n-workflow';
 
-import { attachChannelDetail } from '../Daktela/helpers/channelDetail';
-import { ENTITIES } from '../Daktela/helpers/entities';
-import { outputRecord, type Session } from '../Daktela/helpers/execution';
-import type { DaktelaRecord } from '../Daktela/helpers/normalise';
+import { attachChannelDetail } from '../shared/n8n/channelDetail';
+import { ENTITIES } from '../shared/core/entities';
+import { outputRecord, type Session } from '../shared/n8n/session';
+import type { DaktelaRecord } from '../shared/core/normalise';
 
 import type { Delivery } from './events';
 

@@ -21,9 +21,9 @@ import type {
 	IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { createSession, type Session } from '../Daktela/helpers/execution';
-import { DaktelaApiError } from '../Daktela/transport/errors';
-import { createDaktelaClient } from '../Daktela/transport/n8n';
+import { createSession, type Session } from '../shared/n8n/session';
+import { DaktelaApiError } from '../shared/transport/errors';
+import { createDaktelaClient } from '../shared/n8n/client';
 
 import {
 	activeEntries,

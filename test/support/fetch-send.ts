@@ -7,9 +7,9 @@
  * ECONNREFUSED, UND_ERR_SOCKET, ...). The bracket query keys go out as `URLSearchParams` writes
  * them (percent-encoded brackets), which PHP and the sandbox decode like literal ones.
  */
-import type { HttpRequest, HttpResponse, HttpSend } from '../../nodes/Daktela/transport/client';
-import { DaktelaNetworkError, networkFailure } from '../../nodes/Daktela/transport/errors';
-import { apiBaseUrl } from '../../nodes/Daktela/transport/url';
+import type { HttpRequest, HttpResponse, HttpSend } from '../../nodes/shared/transport/client';
+import { DaktelaNetworkError, networkFailure } from '../../nodes/shared/transport/errors';
+import { apiBaseUrl } from '../../nodes/shared/transport/url';
 
 export interface SentRequest {
 	method: string;

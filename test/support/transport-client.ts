@@ -7,7 +7,7 @@ import {
 	type DaktelaClientOptions,
 	type HttpSend,
 	type RetryEvent,
-} from '../../nodes/Daktela/transport/client';
+} from '../../nodes/shared/transport/client';
 import { fetchSend, type SentRequest } from './fetch-send';
 
 export interface RecordingClient {

@@ -4,8 +4,8 @@
  */
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
-import { ACTIVITY_TYPES } from '../helpers/entities';
-import { FILTER_OPERATORS, type FilterOperator } from '../transport/query';
+import { ACTIVITY_TYPES } from '../../shared/core/entities';
+import { FILTER_OPERATORS, type FilterOperator } from '../../shared/transport/query';
 
 type LocatorKind = 'database' | 'account' | 'user' | 'queue' | 'contact';
 

@@ -5,8 +5,8 @@
  */
 import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
-import { createDaktelaClient, toNodeError } from '../transport/n8n';
-import { or, type Filter } from '../transport/query';
+import { createDaktelaClient, toNodeError } from '../../shared/n8n/client';
+import { or, type Filter } from '../../shared/transport/query';
 
 const PAGE = 100;
 

@@ -8,7 +8,7 @@
  * its DST policy (an ambiguous wall time reads as the EARLIER instant, which for a cursor errs on
  * the side of reading a record again rather than skipping it).
  */
-import { assertTimeZone, toDaktelaTime, toInstant } from '../../Daktela/transport/time';
+import { assertTimeZone, toDaktelaTime, toInstant } from '../../shared/transport/time';
 
 import { CheckpointError } from './errors';
 

@@ -6,8 +6,8 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
-import { attachChannelDetail } from '../../helpers/channelDetail';
-import { ENTITIES } from '../../helpers/entities';
+import { attachChannelDetail } from '../../../shared/n8n/channelDetail';
+import { ENTITIES } from '../../../shared/core/entities';
 import { isoTimesOption, optionsCollection } from '../common.descriptions';
 import { getEach } from '../record/get';
 import { activityName, includeDetailOption } from './common';

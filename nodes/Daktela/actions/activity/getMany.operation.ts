@@ -17,11 +17,11 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
-import { attachChannelDetail } from '../../helpers/channelDetail';
-import { ACTIVITY_TIME_FIELDS, ENTITIES } from '../../helpers/entities';
-import { openSession } from '../../helpers/execution';
-import { getManyItems } from '../../helpers/listQuery';
-import { cond, type Filter } from '../../transport/query';
+import { attachChannelDetail } from '../../../shared/n8n/channelDetail';
+import { ACTIVITY_TIME_FIELDS, ENTITIES } from '../../../shared/core/entities';
+import { openSession } from '../../../shared/n8n/session';
+import { getManyItems } from '../listQuery';
+import { cond, type Filter } from '../../../shared/transport/query';
 import {
 	activityTypeOptions,
 	extraFiltersProperty,

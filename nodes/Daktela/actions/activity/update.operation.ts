@@ -11,9 +11,9 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
-import { ENTITIES } from '../../helpers/entities';
-import { openSession, RecordError } from '../../helpers/execution';
-import type { DaktelaRecord } from '../../helpers/normalise';
+import { ENTITIES } from '../../../shared/core/entities';
+import { openSession, RecordError } from '../../../shared/n8n/session';
+import type { DaktelaRecord } from '../../../shared/core/normalise';
 import {
 	concurrencyOption,
 	customFieldsProperty,

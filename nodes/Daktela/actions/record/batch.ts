@@ -11,7 +11,7 @@ import {
 	type INodeExecutionData,
 } from 'n8n-workflow';
 
-import { ENTITIES, type EntityDef } from '../../helpers/entities';
+import { ENTITIES, type EntityDef } from '../../../shared/core/entities';
 import {
 	failedItem,
 	locatorValue,
@@ -20,14 +20,14 @@ import {
 	syncItem,
 	toNodeError,
 	type Session,
-} from '../../helpers/execution';
+} from '../../../shared/n8n/session';
 import {
 	isPlainObject,
 	matchKeys,
 	normaliseCustomFields,
 	toWritable,
 	type DaktelaRecord,
-} from '../../helpers/normalise';
+} from '../../../shared/core/normalise';
 import {
 	collectRelations,
 	lookupsNeeded,
@@ -37,10 +37,10 @@ import {
 	type RelationRequest,
 	type RelationStrategies,
 	type RelationStrategy,
-} from '../../helpers/relations';
-import { runPool } from '../../helpers/pool';
-import { chunkValues, indexByKey } from '../../helpers/upsert';
-import { cond } from '../../transport/query';
+} from '../../../shared/core/relations';
+import { runPool } from '../../../shared/core/pool';
+import { chunkValues, indexByKey } from '../../../shared/core/upsert';
+import { cond } from '../../../shared/transport/query';
 import { RELATION_FIELDS, type RecordEntity } from './common';
 
 export interface Entry {

@@ -1,8 +1,8 @@
 /** What the shared contact / account operations have in common. */
 import type { INodeProperties } from 'n8n-workflow';
 
-import { ENTITIES } from '../../helpers/entities';
-import type { RelationEntity } from '../../helpers/relations';
+import { ENTITIES } from '../../../shared/core/entities';
+import type { RelationEntity } from '../../../shared/core/relations';
 
 /** Contacts and accounts have the same shape and operations; the code is shared. */
 export type RecordEntity = 'contact' | 'account';

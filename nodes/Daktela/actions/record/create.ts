@@ -6,9 +6,9 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
-import { ENTITIES } from '../../helpers/entities';
-import { readLocator, syncItem } from '../../helpers/execution';
-import { runPool } from '../../helpers/pool';
+import { ENTITIES } from '../../../shared/core/entities';
+import { readLocator, syncItem } from '../../../shared/n8n/session';
+import { runPool } from '../../../shared/core/pool';
 import {
 	concurrencyOption,
 	dataModeProperty,

@@ -11,10 +11,10 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
-import { ENTITIES } from '../../helpers/entities';
-import { openSession, readLocator, RecordError } from '../../helpers/execution';
-import { runPool } from '../../helpers/pool';
-import { DaktelaApiError } from '../../transport/errors';
+import { ENTITIES } from '../../../shared/core/entities';
+import { openSession, readLocator, RecordError } from '../../../shared/n8n/session';
+import { runPool } from '../../../shared/core/pool';
+import { DaktelaApiError } from '../../../shared/transport/errors';
 import { locator, optionsCollection } from '../common.descriptions';
 import { Batch } from './batch';
 import type { RecordEntity } from './common';

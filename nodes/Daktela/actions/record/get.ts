@@ -7,16 +7,16 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
-import { ENTITIES, type EntityDef } from '../../helpers/entities';
+import { ENTITIES, type EntityDef } from '../../../shared/core/entities';
 import {
 	openSession,
 	outputRecord,
 	readLocator,
 	RecordError,
 	type Session,
-} from '../../helpers/execution';
-import type { DaktelaRecord } from '../../helpers/normalise';
-import { runPool } from '../../helpers/pool';
+} from '../../../shared/n8n/session';
+import type { DaktelaRecord } from '../../../shared/core/normalise';
+import { runPool } from '../../../shared/core/pool';
 import { isoTimesOption, locator, optionsCollection } from '../common.descriptions';
 import { Batch } from './batch';
 import type { RecordEntity } from './common';

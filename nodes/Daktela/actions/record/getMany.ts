@@ -9,9 +9,9 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
-import { ENTITIES } from '../../helpers/entities';
-import { openSession } from '../../helpers/execution';
-import { getManyItems, type GetManySpec } from '../../helpers/listQuery';
+import { ENTITIES } from '../../../shared/core/entities';
+import { openSession } from '../../../shared/n8n/session';
+import { getManyItems, type GetManySpec } from '../listQuery';
 import {
 	extraFiltersProperty,
 	fieldsOption,

@@ -9,8 +9,8 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
-import { ENTITIES } from '../../helpers/entities';
-import { readLocator, RecordError } from '../../helpers/execution';
+import { ENTITIES } from '../../../shared/core/entities';
+import { readLocator, RecordError } from '../../../shared/n8n/session';
 import {
 	concurrencyOption,
 	dataModeProperty,

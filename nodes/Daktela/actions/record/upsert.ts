@@ -19,10 +19,10 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
-import { ENTITIES, type EntityDef } from '../../helpers/entities';
-import { readLocator, RecordError, syncItem, type Session } from '../../helpers/execution';
-import { getPath, isPlainObject, setPath, type DaktelaRecord } from '../../helpers/normalise';
-import { runPool } from '../../helpers/pool';
+import { ENTITIES, type EntityDef } from '../../../shared/core/entities';
+import { readLocator, RecordError, syncItem, type Session } from '../../../shared/n8n/session';
+import { getPath, isPlainObject, setPath, type DaktelaRecord } from '../../../shared/core/normalise';
+import { runPool } from '../../../shared/core/pool';
 import {
 	chunkValues,
 	decide,
@@ -35,8 +35,8 @@ import {
 	type Decision,
 	type KeyGroup,
 	type UpsertInput,
-} from '../../helpers/upsert';
-import { cond } from '../../transport/query';
+} from '../../../shared/core/upsert';
+import { cond } from '../../../shared/transport/query';
 import {
 	concurrencyOption,
 	dataModeProperty,

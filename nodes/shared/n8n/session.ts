@@ -19,9 +19,9 @@ import {
 	createDaktelaClient,
 	toNodeApiError,
 	toNodeError as transportToNodeError,
-} from '../transport/n8n';
+} from './client';
 import { fromDaktelaTime, isDaktelaTime, toDaktelaTime } from '../transport/time';
-import { isPlainObject, type DaktelaRecord, type ToDaktelaTime } from './normalise';
+import { isPlainObject, type DaktelaRecord, type ToDaktelaTime } from '../core/normalise';
 
 export type SyncAction = 'created' | 'updated' | 'unchanged' | 'deleted' | 'failed';
 

@@ -33,15 +33,15 @@ import {
 	type HttpRequest,
 	type HttpResponse,
 	type HttpSend,
-} from './client';
+} from '../transport/client';
 import {
 	DaktelaApiError,
 	DaktelaInputError,
 	DaktelaNetworkError,
 	networkFailure,
 	scrubSecrets,
-} from './errors';
-import { apiBaseUrl } from './url';
+} from '../transport/errors';
+import { apiBaseUrl } from '../transport/url';
 
 export type DaktelaContext =
 	| IExecuteFunctions

@@ -12,7 +12,7 @@ import {
 	type FilterOperator,
 	type ListQuery,
 	type SortSpec,
-} from '../transport/query';
+} from '../../shared/transport/query';
 import {
 	failedItem,
 	locatorValue,
@@ -21,8 +21,8 @@ import {
 	toNodeError,
 	userTimeToDaktela,
 	type Session,
-} from './execution';
-import { isPlainObject, type DaktelaRecord } from './normalise';
+} from '../../shared/n8n/session';
+import { isPlainObject, type DaktelaRecord } from '../../shared/core/normalise';
 
 /** "Extra Filters" rows -> conditions; `in` / `notin` take a comma-separated list. */
 export function extraFilters(param: unknown): Filter[] {
