@@ -4,7 +4,7 @@
  */
 import type { INodeProperties } from 'n8n-workflow';
 
-import { isoTimesOption } from '../Daktela/actions/common.descriptions';
+import { isoTimesOption } from '../shared/n8n/descriptions';
 
 import { ALL_EVENTS, eventOptions } from './events';
 import { DEFAULT_WINDOW_SECONDS } from './dedup';

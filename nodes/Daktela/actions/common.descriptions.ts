@@ -5,6 +5,7 @@
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import { ACTIVITY_TYPES } from '../../shared/core/entities';
+import { isoTimesOption } from '../../shared/n8n/descriptions';
 import { FILTER_OPERATORS, type FilterOperator } from '../../shared/transport/query';
 
 type LocatorKind = 'database' | 'account' | 'user' | 'queue' | 'contact';
@@ -301,14 +302,7 @@ export function relationOptions(entity: 'account' | 'contact'): INodeProperties[
 	];
 }
 
-export const isoTimesOption: INodeProperties = {
-	displayName: 'Convert Times to ISO 8601',
-	name: 'isoTimes',
-	type: 'boolean',
-	default: true,
-	description:
-		'Whether to output Daktela times ("YYYY-MM-DD HH:MM:SS" in the instance time zone) as ISO 8601 with offset, which the Sync Checkpoint and date nodes compare correctly',
-};
+export { isoTimesOption };
 
 // ------------------------------------------------------------------------------------------
 // Get Many
