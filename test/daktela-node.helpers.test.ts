@@ -4,12 +4,7 @@
  * same code against the sandbox.
  */
 import { ENTITIES } from '../nodes/shared/core/entities';
-import {
-	canonical,
-	changedFields,
-	matchKeys,
-	toWritable,
-} from '../nodes/shared/core/normalise';
+import { canonical, changedFields, matchKeys, toWritable } from '../nodes/shared/core/normalise';
 import { runPool } from '../nodes/shared/core/pool';
 import {
 	collectRelations,

@@ -16,7 +16,8 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError, NodeConnectionTypes } from 'n8n-workflow';
 
-import { createDaktelaClient, toNodeError } from '../nodes/shared/n8n/client';
+import { createDaktelaClient } from '../nodes/shared/n8n/client';
+import { toNodeError } from '../nodes/shared/n8n/errors';
 import { and, cond, or } from '../nodes/shared/transport/query';
 import { runNode } from './harness/n8n.cjs';
 import { startDaktelaSandbox, type DaktelaSandbox } from './sandbox/daktela.cjs';

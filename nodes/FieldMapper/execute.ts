@@ -1,11 +1,11 @@
-import {
-	NodeOperationError,
-	type IDataObject,
-	type IExecuteFunctions,
-	type INodeExecutionData,
-	type ResourceMapperValue,
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	ResourceMapperValue,
 } from 'n8n-workflow';
 
+import { toNodeError } from '../shared/n8n/errors';
 import {
 	compileMapping,
 	FieldMappingError,
@@ -96,10 +96,19 @@ function mappingText(ctx: IExecuteFunctions): string {
 	return value;
 }
 
-function invalidMapping(ctx: IExecuteFunctions, error: MappingValidationError): NodeOperationError {
-	return new NodeOperationError(ctx.getNode(), error.message, {
-		description: error.issues.map(formatIssue).join('\n'),
-	});
+/** An invalid mapping lists its issues (with YAML lines) in the description. */
+function describeMappingError(error: unknown): string | undefined {
+	if (error instanceof MappingValidationError) return error.issues.map(formatIssue).join('\n');
+	return undefined;
+}
+
+/** A field that could not be mapped: the item, the field and the mapping entry to fix. */
+function describeFieldError(itemIndex: number) {
+	return (error: unknown): string | undefined => {
+		if (!(error instanceof FieldMappingError)) return undefined;
+		const line = error.line !== undefined ? ` (line ${error.line})` : '';
+		return `Item ${itemIndex}: the field "${error.field}" could not be mapped. Fix the input or the mapping entry ${error.entry + 1}${line}.`;
+	};
 }
 
 /**
@@ -150,8 +159,7 @@ export async function executeFieldMapper(this: IExecuteFunctions): Promise<INode
 			lookupToCrm: options.lookupToCrm ?? false,
 		});
 	} catch (error) {
-		if (error instanceof MappingValidationError) throw invalidMapping(this, error);
-		throw new NodeOperationError(this.getNode(), error as Error);
+		throw toNodeError(this.getNode(), error, undefined, { describe: describeMappingError });
 	}
 	const warnings = compiled.warnings.map(formatIssue);
 	if (warnings.length > 0) {
@@ -193,13 +201,7 @@ export async function executeFieldMapper(this: IExecuteFunctions): Promise<INode
 			}
 			out.push({ json, pairedItem: { item: i } });
 		} catch (error) {
-			const nodeError =
-				error instanceof FieldMappingError
-					? new NodeOperationError(this.getNode(), error.message, {
-							itemIndex: i,
-							description: `Item ${i}: the field "${error.field}" could not be mapped. Fix the input or the mapping entry ${error.entry + 1}${error.line !== undefined ? ` (line ${error.line})` : ''}.`,
-						})
-					: new NodeOperationError(this.getNode(), error as Error, { itemIndex: i });
+			const nodeError = toNodeError(this.getNode(), error, i, { describe: describeFieldError(i) });
 			if (this.continueOnFail()) {
 				out.push(failedItem(this, i, nodeError.message, error));
 				continue;

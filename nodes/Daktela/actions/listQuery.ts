@@ -17,11 +17,11 @@ import {
 	failedItem,
 	locatorValue,
 	outputRecord,
-	RecordError,
-	toNodeError,
 	userTimeToDaktela,
 	type Session,
 } from '../../shared/n8n/session';
+import { toNodeError } from '../../shared/n8n/errors';
+import { RecordError } from '../../shared/core/errors';
 import { isPlainObject, type DaktelaRecord } from '../../shared/core/normalise';
 
 /** "Extra Filters" rows -> conditions; `in` / `notin` take a comma-separated list. */
@@ -173,7 +173,7 @@ export async function getManyItems(
 				out.push({ json: outputRecord(record, session, isoTimes), pairedItem: { item: i } });
 			}
 		} catch (error) {
-			if (!ctx.continueOnFail()) throw toNodeError(ctx, error, i);
+			if (!ctx.continueOnFail()) throw toNodeError(ctx.getNode(), error, i, { markItem: true });
 			out.push(failedItem(ctx, i, items[i], '', error, false));
 		}
 	}

@@ -5,7 +5,8 @@
  */
 import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
-import { createDaktelaClient, toNodeError } from '../../shared/n8n/client';
+import { createDaktelaClient } from '../../shared/n8n/client';
+import { toNodeError } from '../../shared/n8n/errors';
 import { or, type Filter } from '../../shared/transport/query';
 
 const PAGE = 100;

@@ -9,8 +9,8 @@ import type {
 	IExecuteFunctions,
 	NodeExecutionHint,
 } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
+import { toNodeError as toN8nError } from '../../shared/n8n/errors';
 import { checkTimeZone } from '../checkpoint/cursor';
 import { CheckpointError } from '../checkpoint/errors';
 import type { EntityState } from '../checkpoint/state';
@@ -26,15 +26,14 @@ const DESCRIPTIONS: Partial<Record<CheckpointError['code'], string>> = {
 		"Check the Cursor Value expression: it must give the source record's modification time.",
 };
 
-export function toNodeError(
-	ctx: IExecuteFunctions,
-	error: unknown,
-	itemIndex?: number,
-): NodeOperationError {
-	if (error instanceof NodeOperationError) return error;
-	const message = error instanceof Error ? error.message : String(error);
-	const description = error instanceof CheckpointError ? DESCRIPTIONS[error.code] : undefined;
-	return new NodeOperationError(ctx.getNode(), message, { itemIndex, description });
+/** Every error keeps its message only; a checkpoint error's code may add a description. */
+function describeCheckpointError(error: unknown): string {
+	return (error instanceof CheckpointError && DESCRIPTIONS[error.code]) || '';
+}
+
+/** An error of an operation as an n8n error (shared converter; checkpoint codes described). */
+export function toNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex?: number) {
+	return toN8nError(ctx.getNode(), error, itemIndex, { describe: describeCheckpointError });
 }
 
 /** The workflow's static data and the checkpoint store read from it. */

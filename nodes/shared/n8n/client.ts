@@ -8,12 +8,11 @@
  *   `{ statusCode, headers, body }` (n8n-core's backend-network `httpRequest` sets axios
  *   `validateStatus: () => true`), so the client sees 404 / 429 / 5xx and Retry-After itself;
  *   only a missing response rejects. A 204's empty body arrives as '' and is fine.
- * - toNodeApiError / toNodeError turn the transport's typed errors into n8n errors with the item
- *   index. The token never reaches a message: the client scrubs it, and network failures are
- *   re-created here without n8n's wrapped axios error (whose config holds the request headers).
+ * - The token never reaches a message: the client scrubs it, and network failures are re-created
+ *   here without n8n's wrapped axios error (whose config holds the request headers). Typed errors
+ *   become n8n errors in ./errors.ts.
  */
 import {
-	NodeApiError,
 	NodeOperationError,
 	sleep,
 	type IExecuteFunctions,
@@ -21,10 +20,8 @@ import {
 	type IHttpRequestMethods,
 	type IHttpRequestOptions,
 	type ILoadOptionsFunctions,
-	type INode,
 	type IPollFunctions,
 	type IWebhookFunctions,
-	type JsonObject,
 } from 'n8n-workflow';
 
 import {
@@ -35,7 +32,6 @@ import {
 	type HttpSend,
 } from '../transport/client';
 import {
-	DaktelaApiError,
 	DaktelaInputError,
 	DaktelaNetworkError,
 	networkFailure,
@@ -132,50 +128,4 @@ export async function createDaktelaClient(
 		}
 		throw new NodeOperationError(ctx.getNode(), error as Error);
 	}
-}
-
-/** A DaktelaApiError as n8n's NodeApiError: httpCode as a string, the field in the message. */
-export function toNodeApiError(
-	node: INode,
-	error: DaktelaApiError,
-	itemIndex?: number,
-): NodeApiError {
-	const httpCode = error.httpCode !== undefined ? String(error.httpCode) : undefined;
-	const response: JsonObject = {
-		message: error.message,
-		kind: error.kind,
-		...(httpCode ? { httpCode } : {}),
-		...(error.field ? { field: error.field } : {}),
-		// No `code` key: NodeApiError would read a network code (ECONNRESET) as the HTTP code.
-		...(error.code ? { networkCode: error.code } : {}),
-	};
-	const nodeError = new NodeApiError(node, response, {
-		message: error.message,
-		description: error.description,
-		httpCode,
-		itemIndex,
-	});
-	// NodeApiError swaps any message that mentions ECONNRESET & co. for a generic text (and a
-	// messageMapping to the same text is ignored); ours already says what failed and names Daktela.
-	nodeError.message = error.message;
-	return nodeError;
-}
-
-/**
- * Any error from the transport as an n8n error for `itemIndex`: API errors become NodeApiError,
- * input errors (bad time, filter, URL) NodeOperationError; n8n errors pass through unchanged.
- */
-export function toNodeError(
-	node: INode,
-	error: unknown,
-	itemIndex?: number,
-): NodeApiError | NodeOperationError {
-	if (error instanceof DaktelaApiError) return toNodeApiError(node, error, itemIndex);
-	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
-	if (error instanceof DaktelaInputError) {
-		return new NodeOperationError(node, error.message, { itemIndex });
-	}
-	return new NodeOperationError(node, error instanceof Error ? error : String(error), {
-		itemIndex,
-	});
 }

@@ -4,22 +4,13 @@
  *
  * Not pure (it speaks n8n); the decisions live in the pure helpers next to it.
  */
-import {
-	NodeApiError,
-	NodeOperationError,
-	type IDataObject,
-	type IExecuteFunctions,
-	type INodeExecutionData,
-} from 'n8n-workflow';
+import { type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 import { DateTime } from 'luxon';
 
 import type { DaktelaClient } from '../transport/client';
 import { DaktelaApiError } from '../transport/errors';
-import {
-	createDaktelaClient,
-	toNodeApiError,
-	toNodeError as transportToNodeError,
-} from './client';
+import { createDaktelaClient } from './client';
+import { errorMessage, RecordError } from '../core/errors';
 import { fromDaktelaTime, isDaktelaTime, toDaktelaTime } from '../transport/time';
 import { isPlainObject, type DaktelaRecord, type ToDaktelaTime } from '../core/normalise';
 
@@ -106,55 +97,6 @@ export async function openSession(ctx: IExecuteFunctions): Promise<Session> {
 			concurrency: concurrencyOf(isPlainObject(options) ? options : {}),
 		}),
 	);
-}
-
-/**
- * A problem with one record found before or instead of calling Daktela (no external id, an
- * unresolvable relation, an ambiguous match). The message starts with the field it is about.
- */
-export class RecordError extends Error {
-	readonly field?: string;
-
-	constructor(message: string, field?: string) {
-		super(field && !message.startsWith(`${field}:`) ? `${field}: ${message}` : message);
-		this.name = 'RecordError';
-		this.field = field;
-	}
-}
-
-export function errorMessage(error: unknown): string {
-	if (error instanceof Error) return error.message;
-	return String(error);
-}
-
-/**
- * The error to throw for item `itemIndex`: NodeApiError for Daktela's answers, NodeOperationError
- * for everything else. The message ends with `[item N]` and starts with the field when one is
- * known (`lastname: Item is mandatory [item 3]`), so a failed batch of thousands says which record
- * and which field to fix.
- */
-export function toNodeError(
-	ctx: IExecuteFunctions,
-	error: unknown,
-	itemIndex: number,
-): NodeApiError | NodeOperationError {
-	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
-	const node = ctx.getNode();
-	const suffix = ` [item ${itemIndex}]`;
-	if (error instanceof DaktelaApiError) {
-		const apiError = toNodeApiError(node, error, itemIndex);
-		apiError.message = `${error.message}${suffix}`;
-		return apiError;
-	}
-	if (error instanceof RecordError) {
-		return new NodeOperationError(node, `${error.message}${suffix}`, {
-			itemIndex,
-			description: error.field ? `Field: ${error.field}` : undefined,
-		});
-	}
-	const converted = transportToNodeError(node, error, itemIndex);
-	if (!converted.message.endsWith(suffix)) converted.message = `${converted.message}${suffix}`;
-	return converted;
 }
 
 /**

@@ -12,7 +12,8 @@ import {
 } from 'n8n-workflow';
 
 import { ENTITIES } from '../../../shared/core/entities';
-import { openSession, RecordError } from '../../../shared/n8n/session';
+import { openSession } from '../../../shared/n8n/session';
+import { RecordError } from '../../../shared/core/errors';
 import type { DaktelaRecord } from '../../../shared/core/normalise';
 import {
 	concurrencyOption,

@@ -16,11 +16,11 @@ import {
 	failedItem,
 	locatorValue,
 	openSession,
-	RecordError,
 	syncItem,
-	toNodeError,
 	type Session,
 } from '../../../shared/n8n/session';
+import { toNodeError } from '../../../shared/n8n/errors';
+import { RecordError } from '../../../shared/core/errors';
 import {
 	isPlainObject,
 	matchKeys,
@@ -95,7 +95,7 @@ export class Batch {
 	throwIfStopped(): void {
 		if (!this.stopped) return;
 		const [index, failure] = [...this.failures.entries()].sort((a, b) => a[0] - b[0])[0];
-		throw toNodeError(this.ctx, failure.error, index);
+		throw toNodeError(this.ctx.getNode(), failure.error, index, { markItem: true });
 	}
 
 	/** One output item per input item, in input order. */

@@ -12,7 +12,8 @@ import {
 } from 'n8n-workflow';
 
 import { ENTITIES } from '../../../shared/core/entities';
-import { openSession, readLocator, RecordError } from '../../../shared/n8n/session';
+import { openSession, readLocator } from '../../../shared/n8n/session';
+import { RecordError } from '../../../shared/core/errors';
 import { runPool } from '../../../shared/core/pool';
 import { DaktelaApiError } from '../../../shared/transport/errors';
 import { locator, optionsCollection } from '../common.descriptions';

@@ -8,13 +8,8 @@ import {
 } from 'n8n-workflow';
 
 import { ENTITIES, type EntityDef } from '../../../shared/core/entities';
-import {
-	openSession,
-	outputRecord,
-	readLocator,
-	RecordError,
-	type Session,
-} from '../../../shared/n8n/session';
+import { openSession, outputRecord, readLocator, type Session } from '../../../shared/n8n/session';
+import { RecordError } from '../../../shared/core/errors';
 import type { DaktelaRecord } from '../../../shared/core/normalise';
 import { runPool } from '../../../shared/core/pool';
 import { isoTimesOption, locator, optionsCollection } from '../common.descriptions';

@@ -10,7 +10,8 @@ import {
 } from 'n8n-workflow';
 
 import { ENTITIES } from '../../../shared/core/entities';
-import { readLocator, RecordError } from '../../../shared/n8n/session';
+import { readLocator } from '../../../shared/n8n/session';
+import { RecordError } from '../../../shared/core/errors';
 import {
 	concurrencyOption,
 	dataModeProperty,

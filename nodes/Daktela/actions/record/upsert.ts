@@ -20,8 +20,14 @@ import {
 } from 'n8n-workflow';
 
 import { ENTITIES, type EntityDef } from '../../../shared/core/entities';
-import { readLocator, RecordError, syncItem, type Session } from '../../../shared/n8n/session';
-import { getPath, isPlainObject, setPath, type DaktelaRecord } from '../../../shared/core/normalise';
+import { readLocator, syncItem, type Session } from '../../../shared/n8n/session';
+import { RecordError } from '../../../shared/core/errors';
+import {
+	getPath,
+	isPlainObject,
+	setPath,
+	type DaktelaRecord,
+} from '../../../shared/core/normalise';
 import { runPool } from '../../../shared/core/pool';
 import {
 	chunkValues,
