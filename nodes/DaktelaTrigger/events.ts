@@ -6,6 +6,8 @@
  * channel or entity. `igdm` (Instagram DM) is only in a fork of the SDK but is a real channel type.
  */
 
+import { isPlainObject } from '../shared/core/objects';
+
 export type ActivityChannel = 'call' | 'email' | 'web' | 'sms' | 'fbm' | 'igdm' | 'wap' | 'vbr';
 export type RecordEntity = 'contact' | 'account';
 export type EventPrefix = ActivityChannel | RecordEntity;
@@ -146,10 +148,6 @@ export type Parsed<T> = { ok: true; value: T } | { ok: false; code: string; mess
 
 /** Longest record name accepted (Daktela names are at most 255 characters). */
 const MAX_NAME_LENGTH = 255;
-
-function isPlainObject(value: unknown): value is BodyFields {
-	return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 
 function parseForm(text: string): BodyFields {
 	const fields: BodyFields = {};

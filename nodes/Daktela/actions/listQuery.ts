@@ -22,7 +22,8 @@ import {
 } from '../../shared/n8n/session';
 import { toNodeError } from '../../shared/n8n/errors';
 import { RecordError } from '../../shared/core/errors';
-import { isPlainObject, type DaktelaRecord } from '../../shared/core/normalise';
+import { type DaktelaRecord } from '../../shared/core/normalise';
+import { isPlainObject } from '../../shared/core/objects';
 
 /** "Extra Filters" rows -> conditions; `in` / `notin` take a comma-separated list. */
 export function extraFilters(param: unknown): Filter[] {

@@ -7,7 +7,7 @@ import { DateTime } from 'luxon';
 
 import { formatPhpDate, parseAnyDate } from './dates';
 import { ValueError } from './errors';
-import { isPlainObject } from './php';
+import { isObjectLiteral } from '../../shared/core/objects';
 import type { CoercionType } from './types';
 import type { ValueFn } from './transformers';
 
@@ -78,7 +78,7 @@ export function coerceFn(type: CoercionType, zone: string): ValueFn {
 		return (value) => {
 			if (value === null || value === undefined) return value;
 			if (Array.isArray(value)) return value;
-			if (isPlainObject(value)) return Object.values(value);
+			if (isObjectLiteral(value)) return Object.values(value);
 			return value === '' ? [] : [value];
 		};
 	}

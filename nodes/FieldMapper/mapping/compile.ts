@@ -25,14 +25,14 @@ import {
 	compileGetter,
 	compileSetter,
 	deletePath,
-	getPath,
 	readSegments,
 	splitPath,
 	writeSegments,
 	type Getter,
 	type Setter,
 } from './paths';
-import { isPhpArray, isPlainObject, phpString, phpValues } from './php';
+import { isObjectLiteral } from '../../shared/core/objects';
+import { isPhpArray, phpString, phpValues } from './php';
 import { compileTemplate } from './template';
 import { TRANSFORMERS, type TransformerContext, type ValueFn } from './transformers';
 import type {
@@ -161,7 +161,7 @@ function isEmpty(value: unknown): boolean {
 function relationReducer(relation: RelationSpec | undefined): ValueFn | undefined {
 	const key = relation?.resolveTo ?? 'name';
 	const reduce = (v: unknown): unknown => {
-		if (!isPlainObject(v)) return v;
+		if (!isObjectLiteral(v)) return v;
 		if (v[key] !== undefined && v[key] !== null) return v[key];
 		return v.name !== undefined ? v.name : v;
 	};
@@ -659,7 +659,7 @@ export function compileMapping(spec: MappingSpec, options: CompileOptions): Comp
 						source: step.source,
 						sourceValue: sourceValue === undefined ? null : sourceValue,
 						value: (() => {
-							const v = getPath(result.record, target);
+							const v = compileGetter(target)(result.record);
 							return v === undefined ? null : v;
 						})(),
 					});

@@ -21,7 +21,7 @@ import type { ZodIssue } from 'zod';
 import { MappingValidationError } from './errors';
 import { fieldIds, isKnownField, SDK_FLATTENED } from './fields';
 import { checkPath } from './paths';
-import { isPlainObject } from './php';
+import { isObjectLiteral } from '../../shared/core/objects';
 import {
 	ENTRY_KEYS,
 	entrySchema,
@@ -142,9 +142,9 @@ function allowedKeys(path: readonly PathSegment[], rawEntries: unknown[]): reado
 	if (last === 'relation') return RELATION_KEYS;
 	if (last === 'params' && path[0] === 'mappings') {
 		const entry = rawEntries[path[1] as number];
-		const chain = isPlainObject(entry) ? entry[path[2] as string] : undefined;
+		const chain = isObjectLiteral(entry) ? entry[path[2] as string] : undefined;
 		const call = Array.isArray(chain) ? (chain[path[3] as number] as unknown) : undefined;
-		const name = isPlainObject(call) ? call.name : undefined;
+		const name = isObjectLiteral(call) ? call.name : undefined;
 		const def = typeof name === 'string' ? TRANSFORMERS[name] : undefined;
 		return def ? paramNames(def.params) : [];
 	}
@@ -174,7 +174,7 @@ class IssueCollector {
 	private entryInfo(path: readonly PathSegment[]): Pick<MappingIssue, 'entry' | 'entryField'> {
 		if (path[0] !== 'mappings' || typeof path[1] !== 'number') return {};
 		const raw = this.rawEntries[path[1]];
-		const field = isPlainObject(raw) ? (raw.cc_field ?? raw.source) : undefined;
+		const field = isObjectLiteral(raw) ? (raw.cc_field ?? raw.source) : undefined;
 		return { entry: path[1], entryField: typeof field === 'string' ? field : undefined };
 	}
 
@@ -404,7 +404,7 @@ export function loadMapping(text: string, options: LoadOptions = {}): MappingSpe
 		syntax.add('error', [], 'the mapping is empty: expected entity, lookup_field and mappings');
 		throw new MappingValidationError(syntax.errors);
 	}
-	if (!isPlainObject(raw)) {
+	if (!isObjectLiteral(raw)) {
 		syntax.add(
 			'error',
 			[],
@@ -438,7 +438,7 @@ export function loadMapping(text: string, options: LoadOptions = {}): MappingSpe
 	let legacyWarned = false;
 	rawEntries.forEach((rawEntry, index) => {
 		const path: PathSegment[] = ['mappings', index];
-		if (!isPlainObject(rawEntry)) {
+		if (!isObjectLiteral(rawEntry)) {
 			issues.add(
 				'error',
 				path,
@@ -457,8 +457,8 @@ export function loadMapping(text: string, options: LoadOptions = {}): MappingSpe
 				const usable = chain.map((c: unknown) =>
 					typeof c === 'string' && c !== ''
 						? c
-						: isPlainObject(c) && typeof c.name === 'string' && c.name !== ''
-							? { name: c.name, params: isPlainObject(c.params) ? c.params : {} }
+						: isObjectLiteral(c) && typeof c.name === 'string' && c.name !== ''
+							? { name: c.name, params: isObjectLiteral(c.params) ? c.params : {} }
 							: undefined,
 				);
 				normaliseChain(

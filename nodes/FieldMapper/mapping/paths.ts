@@ -3,7 +3,7 @@
  * with the SDK's semantics: a missing step reads as null, writing creates the objects on the way.
  * Getters and setters are compiled once per mapping into small closures.
  */
-import { isPlainObject } from './php';
+import { isObjectLiteral } from '../../shared/core/objects';
 
 export type Getter = (record: unknown) => unknown;
 export type Setter = (target: Record<string, unknown>, value: unknown) => void;
@@ -140,14 +140,6 @@ export function writeSegments(
 	current[segments[last]] = value;
 }
 
-export function getPath(record: unknown, path: string): unknown {
-	return compileGetter(path)(record);
-}
-
-export function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
-	compileSetter(path)(target, value);
-}
-
 /** Removes `path` from `target` (used to omit empty values); prunes emptied parent objects. */
 export function deletePath(target: Record<string, unknown>, path: string): void {
 	const segments = splitPath(path);
@@ -155,7 +147,7 @@ export function deletePath(target: Record<string, unknown>, path: string): void 
 	let current: Record<string, unknown> = target;
 	for (const segment of segments.slice(0, -1)) {
 		const next = current[segment];
-		if (!isPlainObject(next)) return;
+		if (!isObjectLiteral(next)) return;
 		chain.push(next);
 		current = next;
 	}

@@ -2,17 +2,13 @@
  * The few PHP value semantics the SDK's transformers rely on, so results match the SDK.
  */
 
-export type PlainObject = Record<string, unknown>;
+import { isObjectLiteral } from '../../shared/core/objects';
 
-export function isPlainObject(value: unknown): value is PlainObject {
-	if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
-	const proto = Object.getPrototypeOf(value) as unknown;
-	return proto === Object.prototype || proto === null;
-}
+export type PlainObject = Record<string, unknown>;
 
 /** PHP `is_array`: a list or an associative array (a JSON object). */
 export function isPhpArray(value: unknown): value is unknown[] | PlainObject {
-	return Array.isArray(value) || isPlainObject(value);
+	return Array.isArray(value) || isObjectLiteral(value);
 }
 
 /** The values of a PHP array in order. */
@@ -44,7 +40,7 @@ export function phpBool(value: unknown): boolean {
 	if (typeof value === 'string') return value !== '' && value !== '0';
 	if (typeof value === 'number') return value !== 0 && !Number.isNaN(value);
 	if (Array.isArray(value)) return value.length > 0;
-	if (isPlainObject(value)) return Object.keys(value).length > 0;
+	if (isObjectLiteral(value)) return Object.keys(value).length > 0;
 	return true;
 }
 

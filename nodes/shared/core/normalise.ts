@@ -11,6 +11,7 @@
  */
 
 import type { EntityDef } from './entities';
+import { isPlainObject } from './objects';
 
 /** A Daktela record (or an input item's json): plain JSON values. */
 export type DaktelaRecord = Record<string, unknown>;
@@ -24,36 +25,10 @@ const OUTPUT_ONLY_KEYS = new Set(['sync']);
 /** ISO 8601 date-time with a `T` (the shape n8n, luxon and most CRMs emit). */
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/;
 
-export function isPlainObject(value: unknown): value is DaktelaRecord {
-	return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
 /** Daktela relation read back as an object: reduce it to the name that is written. */
 export function relationName(value: unknown): unknown {
 	if (isPlainObject(value) && typeof value.name === 'string') return value.name;
 	return value;
-}
-
-/** Reads a dot path (`customFields.email`) from a record. */
-export function getPath(record: DaktelaRecord, path: string): unknown {
-	let current: unknown = record;
-	for (const part of path.split('.')) {
-		if (!isPlainObject(current)) return undefined;
-		current = current[part];
-	}
-	return current;
-}
-
-/** Sets a dot path, creating objects on the way. */
-export function setPath(record: DaktelaRecord, path: string, value: unknown): void {
-	const parts = path.split('.');
-	let current: DaktelaRecord = record;
-	for (const part of parts.slice(0, -1)) {
-		const next = current[part];
-		if (!isPlainObject(next)) current[part] = {};
-		current = current[part] as DaktelaRecord;
-	}
-	current[parts[parts.length - 1]] = value;
 }
 
 function customFieldValues(value: unknown): string[] {

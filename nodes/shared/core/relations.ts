@@ -12,7 +12,9 @@
  *   `customFields.crm_id`); the records are looked up in bulk with an `in` filter.
  */
 
-import { getPath, isPlainObject, matchKeys, type DaktelaRecord } from './normalise';
+import { matchKeys, type DaktelaRecord } from './normalise';
+import { getPath } from './paths';
+import { isPlainObject } from './objects';
 
 export type RelationEntity = 'account' | 'contact';
 

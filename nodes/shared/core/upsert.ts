@@ -12,13 +12,13 @@
 
 import {
 	changedFields,
-	getPath,
-	isPlainObject,
 	matchKeys,
 	normaliseCustomFields,
 	type DaktelaRecord,
 	type ToDaktelaTime,
 } from './normalise';
+import { getPath } from './paths';
+import { isPlainObject } from './objects';
 
 export interface UpsertInput {
 	/** Index of the n8n input item. */

@@ -10,7 +10,8 @@ import type { Logger } from 'n8n-workflow';
 import { cond } from '../transport/query';
 import { CHANNEL_DETAIL, type ActivityType } from '../core/entities';
 import type { Session } from './session';
-import { isPlainObject, type DaktelaRecord } from '../core/normalise';
+import { type DaktelaRecord } from '../core/normalise';
+import { isPlainObject } from '../core/objects';
 import { chunkValues } from '../core/upsert';
 
 const SUMMARY_KEYS = new Set(['name', 'id_call', 'title', '_sys']);

@@ -12,7 +12,8 @@ import { DaktelaApiError } from '../transport/errors';
 import { createDaktelaClient } from './client';
 import { errorMessage, RecordError } from '../core/errors';
 import { fromDaktelaTime, isDaktelaTime, toDaktelaTime } from '../transport/time';
-import { isPlainObject, type DaktelaRecord, type ToDaktelaTime } from '../core/normalise';
+import { type DaktelaRecord, type ToDaktelaTime } from '../core/normalise';
+import { isPlainObject } from '../core/objects';
 
 export type SyncAction = 'created' | 'updated' | 'unchanged' | 'deleted' | 'failed';
 

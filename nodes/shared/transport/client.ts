@@ -50,6 +50,7 @@ import {
 	type ListQuery,
 	type SortSpec,
 } from './query';
+import { getPath } from '../core/paths';
 import { assertTimeZone } from './time';
 import { listPath, recordPath } from './url';
 
@@ -205,15 +206,6 @@ export function parseRetryAfter(value: string | undefined, now: number): number 
 
 function isRetryableStatus(status: number): boolean {
 	return status === 429 || (status >= 500 && status <= 599 && status !== 501 && status !== 505);
-}
-
-function getPath(record: DaktelaRecord, path: string): unknown {
-	let current: unknown = record;
-	for (const part of path.split('.')) {
-		if (current === null || typeof current !== 'object') return undefined;
-		current = (current as Record<string, unknown>)[part];
-	}
-	return current;
 }
 
 /** Comparable scalar for a keyset filter, or undefined when the value cannot be filtered on. */

@@ -22,12 +22,12 @@ import {
 import { toNodeError } from '../../../shared/n8n/errors';
 import { RecordError } from '../../../shared/core/errors';
 import {
-	isPlainObject,
 	matchKeys,
 	normaliseCustomFields,
 	toWritable,
 	type DaktelaRecord,
 } from '../../../shared/core/normalise';
+import { isPlainObject } from '../../../shared/core/objects';
 import {
 	collectRelations,
 	lookupsNeeded,

@@ -22,12 +22,9 @@ import {
 import { ENTITIES, type EntityDef } from '../../../shared/core/entities';
 import { readLocator, syncItem, type Session } from '../../../shared/n8n/session';
 import { RecordError } from '../../../shared/core/errors';
-import {
-	getPath,
-	isPlainObject,
-	setPath,
-	type DaktelaRecord,
-} from '../../../shared/core/normalise';
+import { type DaktelaRecord } from '../../../shared/core/normalise';
+import { getPath, setPath } from '../../../shared/core/paths';
+import { isPlainObject } from '../../../shared/core/objects';
 import { runPool } from '../../../shared/core/pool';
 import {
 	chunkValues,

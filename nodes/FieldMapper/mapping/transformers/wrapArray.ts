@@ -1,4 +1,5 @@
-import { isPlainObject, phpValues } from '../php';
+import { isObjectLiteral } from '../../../shared/core/objects';
+import { phpValues } from '../php';
 import { noParams } from './params';
 import type { TransformerDef } from './types';
 
@@ -10,7 +11,7 @@ export const wrapArray: TransformerDef<Record<string, never>> = {
 	params: noParams,
 	create: () => (value) => {
 		if (value === null || value === undefined || value === '') return [];
-		if (Array.isArray(value) || isPlainObject(value)) return value;
+		if (Array.isArray(value) || isObjectLiteral(value)) return value;
 		return [value];
 	},
 	inverse: () => ({ name: 'unwrap_array', params: {} }),
@@ -24,7 +25,7 @@ export const unwrapArray: TransformerDef<Record<string, never>> = {
 		'no params; first element of a list, `[]` -> null, scalars unchanged (inverse of wrap_array)',
 	params: noParams,
 	create: () => (value) => {
-		if (Array.isArray(value) || isPlainObject(value)) {
+		if (Array.isArray(value) || isObjectLiteral(value)) {
 			const values = phpValues(value);
 			return values.length > 0 ? values[0] : null;
 		}
