@@ -1,21 +1,7 @@
-import type { INodeProperties } from 'n8n-workflow';
+import { recordResource } from '../record/resource';
 
-import { operationProperty } from '../record/common';
-import * as create from './create.operation';
-import * as del from './delete.operation';
-import * as get from './get.operation';
-import * as getMany from './getMany.operation';
-import * as update from './update.operation';
-import * as upsert from './upsert.operation';
+const resource = recordResource('account');
 
-export { create, del as delete, get, getMany, update, upsert };
-
-export const description: INodeProperties[] = [
-	operationProperty('account'),
-	...create.description,
-	...update.description,
-	...upsert.description,
-	...get.description,
-	...getMany.description,
-	...del.description,
-];
+export const { description, create, get, getMany, update, upsert } = resource;
+const del = resource.delete;
+export { del as delete };
