@@ -16,7 +16,7 @@ import {
 	type Document,
 	type ParsedNode,
 } from 'yaml';
-import type { ZodIssue } from 'zod';
+import { z, type ZodIssue } from 'zod';
 
 import { MappingValidationError } from './errors';
 import { fieldIds, isKnownField, SDK_FLATTENED } from './fields';
@@ -151,13 +151,17 @@ function allowedKeys(path: readonly PathSegment[], rawEntries: unknown[]): reado
 	return [];
 }
 
-/** The declared param names of a transformer's zod schema (through refinements). */
+/**
+ * The declared param names of a transformer's zod schema, through refinements (zod 3 wraps a
+ * refined object in ZodEffects, whose public innerType() is the object; zod 4 keeps the object).
+ */
 function paramNames(schema: unknown): string[] {
-	let current = schema as { _def?: { typeName?: string; schema?: unknown; shape?: () => object } };
-	for (let i = 0; i < 5 && current?._def; i++) {
-		if (current._def.typeName === 'ZodObject' && current._def.shape)
-			return Object.keys(current._def.shape());
-		current = current._def.schema as typeof current;
+	let current = schema;
+	for (let i = 0; i < 5; i++) {
+		if (current instanceof z.ZodObject) return Object.keys(current.shape as object);
+		const inner = (current as { innerType?: () => unknown } | null)?.innerType;
+		if (typeof inner !== 'function') return [];
+		current = inner.call(current);
 	}
 	return [];
 }
