@@ -5,6 +5,7 @@ import type {
 	ResourceMapperValue,
 } from 'n8n-workflow';
 
+import { LOOKUP_KEY, RELATIONS_KEY } from '../shared/core/items';
 import { toNodeError } from '../shared/n8n/errors';
 import {
 	compileMapping,
@@ -189,15 +190,15 @@ export async function executeFieldMapper(this: IExecuteFunctions): Promise<INode
 			if (i < previewItems) {
 				const { result, rows } = compiled.preview(record, values);
 				json = result.record as IDataObject;
-				if (result.lookup) json._lookup = result.lookup;
-				if (result.relations) json._relations = result.relations as unknown as IDataObject;
+				if (result.lookup) json[LOOKUP_KEY] = result.lookup;
+				if (result.relations) json[RELATIONS_KEY] = result.relations as unknown as IDataObject;
 				json._preview = rows as unknown as IDataObject[];
 				if (i === 0 && warnings.length > 0) json._warnings = warnings;
 			} else {
 				const result = compiled.map(record, values);
 				json = result.record as IDataObject;
-				if (result.lookup) json._lookup = result.lookup;
-				if (result.relations) json._relations = result.relations as unknown as IDataObject;
+				if (result.lookup) json[LOOKUP_KEY] = result.lookup;
+				if (result.relations) json[RELATIONS_KEY] = result.relations as unknown as IDataObject;
 			}
 			out.push({ json, pairedItem: { item: i } });
 		} catch (error) {

@@ -31,6 +31,7 @@ import {
 	type Getter,
 	type Setter,
 } from './paths';
+import type { LookupMark, RelationMark } from '../../shared/core/items';
 import { isObjectLiteral } from '../../shared/core/objects';
 import { isPhpArray, phpString, phpValues } from './php';
 import { compileTemplate } from './template';
@@ -59,17 +60,13 @@ export interface CompileOptions {
 }
 
 /** A reference the Daktela node resolves in bulk (docs/ARCHITECTURE.md). */
-export interface RelationRef {
-	entity: string;
-	resolveFrom: string;
-	resolveTo: string;
-	value: string;
-}
+export type RelationRef = RelationMark;
 
+/** A mapped record, and what goes on the item as `_lookup` / `_relations` (shared/core/items). */
 export interface MapResult {
 	record: Record<string, unknown>;
-	lookup?: { field: string; value: unknown };
-	relations?: Record<string, RelationRef>;
+	lookup?: LookupMark;
+	relations?: Record<string, RelationMark>;
 }
 
 export interface PreviewRow {

@@ -13,7 +13,7 @@ import { DEFAULT_COMMIT_OPTIONS, decideCommit, outcomeOf } from '../checkpoint/p
 import { checkName } from '../checkpoint/state';
 import type { CommitSummary } from '../checkpoint/summary';
 import { commitSummary, failureText } from '../checkpoint/summary';
-import { CHECKPOINT_KEY, type CheckpointMark } from './skipProcessed';
+import { CHECKPOINT_KEY, type CheckpointMark } from '../../shared/core/items';
 import { stateSave, type StateSave } from '../checkpoint/rows';
 import {
 	addHints,

@@ -11,17 +11,8 @@ import { toEpochMs, toIso, toRecordId } from '../checkpoint/cursor';
 import { decideSkip, recordSkip, runOf } from '../checkpoint/policy';
 import type { EntityState } from '../checkpoint/state';
 import { checkName } from '../checkpoint/state';
+import { CHECKPOINT_KEY, type CheckpointMark } from '../../shared/core/items';
 import { openStores, runIdOf, timeZoneOf, toNodeError } from './shared';
-
-export const CHECKPOINT_KEY = '_checkpoint';
-
-export interface CheckpointMark {
-	syncName: string;
-	entity: string;
-	id: string | null;
-	cursor: string | null;
-	error?: string;
-}
 
 export async function skipProcessed(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();

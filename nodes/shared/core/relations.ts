@@ -12,6 +12,7 @@
  *   `customFields.crm_id`); the records are looked up in bulk with an `in` filter.
  */
 
+import { RELATIONS_KEY, type RelationMark } from './items';
 import { matchKeys, type DaktelaRecord } from './normalise';
 import { getPath } from './paths';
 import { isPlainObject } from './objects';
@@ -37,13 +38,8 @@ export interface RelationRequest {
 	resolveTo: string;
 }
 
-/** The Field Mapper's `_relations` entry (see docs/ARCHITECTURE.md). */
-interface FieldMapperRelation {
-	entity?: unknown;
-	resolveFrom?: unknown;
-	resolveTo?: unknown;
-	value?: unknown;
-}
+/** The Field Mapper's `_relations` entry as read from an item: checked before use. */
+type FieldMapperRelation = Partial<Record<keyof RelationMark, unknown>>;
 
 function isRelationEntity(value: unknown): value is RelationEntity {
 	return value === 'account' || value === 'contact';
@@ -71,8 +67,8 @@ export function collectRelations(
 ): RelationRequest[] {
 	const requests: RelationRequest[] = [];
 	const seen = new Set<string>();
-	const relations = isPlainObject(input._relations)
-		? (input._relations as Record<string, FieldMapperRelation>)
+	const relations = isPlainObject(input[RELATIONS_KEY])
+		? (input[RELATIONS_KEY] as Record<string, FieldMapperRelation>)
 		: {};
 	for (const [field, relation] of Object.entries(relations)) {
 		if (!isPlainObject(relation)) continue;

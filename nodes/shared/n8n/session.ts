@@ -11,11 +11,11 @@ import type { DaktelaClient } from '../transport/client';
 import { DaktelaApiError } from '../transport/errors';
 import { createDaktelaClient } from './client';
 import { errorMessage, RecordError } from '../core/errors';
+import type { SyncAction } from '../core/items';
 import { fromDaktelaTime, isDaktelaTime, toDaktelaTime } from '../transport/time';
 import { type DaktelaRecord, type ToDaktelaTime } from '../core/normalise';
 import { isPlainObject } from '../core/objects';
 
-export type SyncAction = 'created' | 'updated' | 'unchanged' | 'deleted' | 'failed';
 
 /** The client for this execution plus what the operations need to know about the instance. */
 export interface Session {

@@ -22,6 +22,7 @@ import {
 import { ENTITIES, type EntityDef } from '../../../shared/core/entities';
 import { readLocator, syncItem, type Session } from '../../../shared/n8n/session';
 import { RecordError } from '../../../shared/core/errors';
+import { LOOKUP_KEY } from '../../../shared/core/items';
 import { type DaktelaRecord } from '../../../shared/core/normalise';
 import { getPath, setPath } from '../../../shared/core/paths';
 import { isPlainObject } from '../../../shared/core/objects';
@@ -137,7 +138,7 @@ function matchOf(
 	matchOn: string,
 	matchField: string,
 ): { field: string; value: string } {
-	const lookup = input._lookup;
+	const lookup = input[LOOKUP_KEY];
 	if (
 		matchOn === 'auto' &&
 		isPlainObject(lookup) &&

@@ -1,0 +1,39 @@
+/**
+ * The item contracts between the nodes: the keys one node puts on an item's json for another
+ * (docs/ARCHITECTURE.md). PURE. The Daktela node never writes a key starting with `_`.
+ */
+
+/** Field Mapper -> Daktela Create or Update: the field the mapping's lookup_field names. */
+export const LOOKUP_KEY = '_lookup';
+export interface LookupMark {
+	field: string;
+	value: unknown;
+}
+
+/** Field Mapper -> Daktela writes: relation fields to resolve to a Daktela record's name. */
+export const RELATIONS_KEY = '_relations';
+export interface RelationMark {
+	entity: string;
+	resolveFrom: string;
+	resolveTo: string;
+	value: string;
+}
+
+/** Sync Checkpoint Skip Processed -> Commit: which sync, entity and record an item is. */
+export const CHECKPOINT_KEY = '_checkpoint';
+export interface CheckpointMark {
+	syncName: string;
+	entity: string;
+	id: string | null;
+	cursor: string | null;
+	error?: string;
+}
+
+/** Daktela writes -> Sync Checkpoint Commit: what happened to the record (`json.sync`). */
+export const SYNC_KEY = 'sync';
+export type SyncAction = 'created' | 'updated' | 'unchanged' | 'deleted' | 'failed';
+export interface SyncResult {
+	action: SyncAction;
+	name: string;
+	error?: string;
+}
