@@ -18,7 +18,7 @@ import type {
 	INodeType,
 	INodeTypeDescription,
 } from 'n8n-workflow';
-import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+import { NodeConnectionTypes, NodeHelpers, NodeOperationError } from 'n8n-workflow';
 
 import { SyncCheckpoint } from '../nodes/SyncCheckpoint/SyncCheckpoint.node';
 import { processedData, runNode, runWorkflow } from './harness/n8n.cjs';
@@ -958,5 +958,50 @@ describe('Sync Checkpoint notices static data that n8n did not keep', () => {
 		});
 		expect(reset.outputs[0][0].json).toMatchObject({ reset: ['contacts'], persisted: true });
 		expect((await run({})).get.state).toEqual({ from: 'staticData', lost: false });
+	});
+});
+
+describe('Sync Checkpoint as an AI agent tool', () => {
+	/** The Operation choices n8n shows for a node type, and the operation it runs by default. */
+	function operations(typeName: string) {
+		const description = { ...new SyncCheckpoint().description, name: typeName };
+		const node = {
+			id: '1',
+			name: 'Sync Checkpoint',
+			type: typeName,
+			typeVersion: 1,
+			position: [0, 0] as [number, number],
+			parameters: {},
+		};
+		const values = NodeHelpers.getNodeParameters(
+			description.properties,
+			{},
+			true,
+			false,
+			node,
+			description,
+		);
+		const shown = description.properties.filter(
+			(p) =>
+				p.name === 'operation' && NodeHelpers.displayParameter(values ?? {}, p, node, description),
+		);
+		return {
+			operation: values?.operation,
+			choices: shown.flatMap((p) => (p.options ?? []).map((o) => ('value' in o ? o.value : ''))),
+		};
+	}
+
+	test('the workflow node offers every operation, Get Cursor first by default', () => {
+		expect(operations('syncCheckpoint')).toEqual({
+			operation: 'get',
+			choices: ['commit', 'get', 'inspect', 'reset', 'skipProcessed'],
+		});
+	});
+
+	test('the tool variant only inspects: an agent cannot commit, reset or record a run', () => {
+		expect(operations('syncCheckpointTool')).toEqual({
+			operation: 'inspect',
+			choices: ['inspect'],
+		});
 	});
 });

@@ -13,6 +13,9 @@ export const operationProperty: INodeProperties = {
 	type: 'options',
 	noDataExpression: true,
 	default: 'get',
+	// As an AI agent's tool (n8n names that node type "...Tool") only Inspect is offered: the
+	// other operations move, reset or record sync state, which only the sync workflow may do.
+	displayOptions: { hide: { '@tool': [true] } },
 	options: [
 		{
 			name: 'Commit',
@@ -49,6 +52,16 @@ export const operationProperty: INodeProperties = {
 			action: 'Skip records already processed',
 		},
 	],
+};
+
+/** The Operation parameter of the tool variant: reading the state is all an agent may do. */
+export const toolOperationProperty: INodeProperties = {
+	...operationProperty,
+	default: 'inspect',
+	displayOptions: { show: { '@tool': [true] } },
+	options: (operationProperty.options ?? []).filter(
+		(option) => 'value' in option && option.value === 'inspect',
+	),
 };
 
 const notice: INodeProperties = {
@@ -394,6 +407,7 @@ const commitProperties: INodeProperties[] = [
 
 export const properties: INodeProperties[] = [
 	operationProperty,
+	toolOperationProperty,
 	notice,
 	stateFrom,
 	stateFromInspect,
