@@ -11,7 +11,7 @@ import type {
  *
  * The token always travels in the `X-AUTH-TOKEN` header (never in a URL, where it would end up in
  * proxy and server logs). The instance URL is accepted with or without a trailing slash or
- * `/api/v6`; the transport normalises it (see nodes/Daktela/transport/url.ts).
+ * `/api/v6`; the transport normalises it (see nodes/shared/transport/url.ts).
  */
 export class DaktelaApi implements ICredentialType {
 	name = 'daktelaApi';

@@ -11,8 +11,8 @@ import { properties } from './actions/versionDescription';
 import { listSearch } from './methods';
 
 /**
- * Daktela Contact Centre V6: contacts, accounts and activities. Each operation lives in
- * actions/<resource>/<operation>.operation.ts; the writes of contacts and accounts work on the
+ * Daktela Contact Centre V6: contacts, accounts and activities. Contact and account operations
+ * live once in actions/record/ (for both), activity operations in actions/activity/; the writes of contacts and accounts work on the
  * whole batch of input items (bulk lookups, unchanged records skipped, bounded concurrency).
  */
 export class Daktela implements INodeType {

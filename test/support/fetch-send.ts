@@ -1,7 +1,7 @@
 /**
  * An HttpSend over the global fetch, for specs and benchmarks that talk to the sandbox without n8n.
  *
- * Same contract as the n8n glue (nodes/Daktela/transport/n8n.ts): the token goes in the
+ * Same contract as the n8n glue (nodes/shared/n8n/client.ts): the token goes in the
  * X-AUTH-TOKEN header, never in the URL; every HTTP status resolves; only a failure to get a
  * response rejects, with a DaktelaNetworkError whose `code` the client classifies (ECONNRESET,
  * ECONNREFUSED, UND_ERR_SOCKET, ...). The bracket query keys go out as `URLSearchParams` writes

@@ -1,5 +1,5 @@
 /**
- * n8n glue for the transport: the only file in transport/ that imports n8n-workflow.
+ * n8n glue for the transport (nodes/shared/transport stays free of n8n).
  *
  * - createDaktelaClient(this) reads the `daktelaApi` credential and builds a DaktelaClient whose
  *   HttpSend is n8n's `helpers.httpRequestWithAuthentication` (so the credential's `authenticate`

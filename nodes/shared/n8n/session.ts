@@ -16,7 +16,6 @@ import { fromDaktelaTime, isDaktelaTime, toDaktelaTime } from '../transport/time
 import { type DaktelaRecord, type ToDaktelaTime } from '../core/normalise';
 import { isPlainObject } from '../core/objects';
 
-
 /** The client for this execution plus what the operations need to know about the instance. */
 export interface Session {
 	client: DaktelaClient;

@@ -1,7 +1,7 @@
 /**
  * DaktelaClient: every call our nodes make to Daktela V6 goes through here.
  *
- * PURE of n8n: HTTP goes through an injected `HttpSend` (n8n.ts builds one on n8n's authenticated
+ * PURE of n8n: HTTP goes through an injected `HttpSend` (shared/n8n/client.ts builds one on n8n's authenticated
  * request helper; tests use fetch), waiting goes through an injected `sleep` (timers are banned in
  * node code). What it adds on top of plain requests:
  *
@@ -98,7 +98,7 @@ export interface DaktelaClientOptions {
 	/** Requests in flight at once, across all calls on this client (default 5). */
 	concurrency?: number;
 	/**
-	 * How to wait between attempts. Node code cannot use timers: n8n.ts passes n8n-workflow's
+	 * How to wait between attempts. Node code cannot use timers: shared/n8n/client.ts passes n8n-workflow's
 	 * `sleep`. Without it the client retries without waiting.
 	 */
 	sleep?: (ms: number) => Promise<void>;

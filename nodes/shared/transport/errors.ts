@@ -2,7 +2,7 @@
  * Daktela error envelopes -> one typed error.
  *
  * PURE: imports nothing from n8n. The node layer turns a DaktelaApiError into a NodeApiError
- * (see n8n.ts), and a DaktelaInputError into a NodeOperationError.
+ * (see shared/n8n/errors.ts), and a DaktelaInputError into a NodeOperationError.
  *
  * Daktela reports errors in several shapes (all seen in real responses, see
  * docs/ARCHITECTURE.md and the API reference):
