@@ -377,28 +377,9 @@ function arrivedInOrder(records: Valid[], retry: EntityState['retry']): boolean 
 	return true;
 }
 
-export function decideCommit(input: CommitInput): CommitDecision {
-	const { state, runId, records, nowMs, options } = input;
-	checkOptions(options);
-	const warnings: string[] = [];
-	const next = cloneEntityState(state);
-
-	const run = runOf(state, runId);
-	const match = run ? 'this' : state.run && !state.run.closedAt ? 'other' : 'none';
-	if (match === 'other') {
-		warnings.push(
-			`The open run marker belongs to execution ${state.run?.id}: either another execution ran ` +
-				'Get for this sync after this one (overlapping runs overwrite each other) or this ' +
-				'execution ran no Get',
-		);
-	}
-	const fullSync = run?.fullSync ?? false;
-	const lookbackMs = run?.lookbackMs ?? 0;
-	const limit = run ? run.limit : null;
-	const sourceCount = input.sourceCount ?? run?.sourceCount ?? records.length;
-	const exhausted = run ? limit !== null && sourceCount >= limit : null;
-
-	const counts = {
+/** The records of a commit sorted into counts, problems and the valid ones by outcome. */
+function classifyRecords(records: RecordResult[]) {
+	const counts: CommitDecision['counts'] = {
 		total: records.length,
 		created: 0,
 		updated: 0,
@@ -429,6 +410,180 @@ export function decideCommit(input: CommitInput): CommitDecision {
 	}
 	const failures = valid.filter((r) => r.outcome === 'failed');
 	const successes = valid.filter((r) => r.outcome !== 'failed');
+	return { counts, failedRecords, invalidRecords, valid, failures, successes };
+}
+
+type Classified = ReturnType<typeof classifyRecords>;
+
+/** Whether and why the cursor moves; `moveBy` are the records whose times it may move to. */
+function decideReason(
+	records: Classified,
+	state: EntityState,
+	sorted: boolean,
+	advance: boolean,
+	exhausted: boolean | null,
+): { reason: CommitReason; moveBy: Valid[] } {
+	const { valid, failures, successes } = records;
+	if (!records.counts.total) return { reason: 'noRecords', moveBy: [] };
+	if (records.invalidRecords.length) return { reason: 'heldInvalid', moveBy: [] };
+	if (sorted) {
+		// Only records of the since query move a sorted cursor: records on the retry list may have
+		// been fetched by id from beyond the batch (and stay tracked by the list until they succeed).
+		const inBatch = (r: Valid) => !state.retry.has(r.id);
+		const batchFailures = failures.filter(inBatch);
+		if (batchFailures.length && !advance) {
+			// Everything before the first failure (in cursor order) is done; the failed record's
+			// id is not in `seen`, so the next run reads it again at its time.
+			const firstFailure = Math.min(...batchFailures.map((r) => r.time));
+			const moveBy = successes.filter((r) => inBatch(r) && r.time <= firstFailure);
+			return { reason: 'committedPartial', moveBy };
+		}
+		const reason: CommitReason = failures.length
+			? advance
+				? 'committedPastFailures'
+				: 'committedPartial'
+			: exhausted
+				? 'committedBatch'
+				: 'committed';
+		return { reason, moveBy: (advance ? valid : successes).filter(inBatch) };
+	}
+	if (exhausted === null) return { reason: 'heldNoGet', moveBy: [] };
+	if (exhausted) return { reason: 'heldExhausted', moveBy: [] };
+	if (failures.length && !advance) return { reason: 'heldFailures', moveBy: [] };
+	return {
+		reason: failures.length ? 'committedPastFailures' : 'committed',
+		moveBy: advance ? valid : successes,
+	};
+}
+
+/**
+ * `seen` holds the version now in the target: the last one written, even when an older one than
+ * before (so a newer version read later is not mistaken for processed). Only settled versions: a
+ * later edit in the same clock tick (visible up to the lookback late) would carry the SAME time
+ * and must not look processed, so versions newer than the read minus tick and lookback are sent
+ * again next run instead. Versions far in the future are remembered (exact match only, see
+ * decideSkip) so they cannot fill every batch.
+ */
+function rememberWritten(
+	next: EntityState,
+	successes: Valid[],
+	settled: number,
+	nowMs: number,
+): void {
+	const written = new Map<string, number>();
+	for (const record of successes) {
+		written.set(record.id, Math.max(written.get(record.id) ?? -Infinity, record.time));
+	}
+	for (const [id, time] of written) {
+		if (time <= settled || time > nowMs + FUTURE_WARNING_MS) next.seen.set(id, time);
+		else next.seen.delete(id);
+	}
+}
+
+/** Succeeded records leave the retry and dead-letter lists; with "advance" failures join them. */
+function settleRetries(
+	next: EntityState,
+	records: Classified,
+	advance: boolean,
+	maxAttempts: number,
+	nowIso: string,
+	retry: CommitDecision['retry'],
+	dead: CommitDecision['deadLetters'],
+): void {
+	for (const record of records.successes) {
+		if (next.retry.delete(record.id)) retry.resolved.push(record.id);
+		if (next.dead.delete(record.id)) dead.recovered.push(record.id);
+	}
+	if (!advance) return;
+	for (const record of records.failures) {
+		const previous = next.retry.get(record.id);
+		const attempts = (previous?.attempts ?? next.dead.get(record.id)?.attempts ?? 0) + 1;
+		const error = record.error ?? 'failed';
+		if (attempts >= maxAttempts) {
+			next.retry.delete(record.id);
+			next.dead.delete(record.id);
+			next.dead.set(record.id, { id: record.id, attempts, failedAt: nowIso, error });
+			dead.added.push(record.id);
+		} else {
+			if (!previous) retry.added.push(record.id);
+			next.retry.set(record.id, {
+				id: record.id,
+				attempts,
+				firstFailedAt: previous?.firstFailedAt ?? nowIso,
+				lastFailedAt: nowIso,
+				error,
+			});
+		}
+	}
+}
+
+/** The committed cursor: the latest time it may follow, never past the ceiling or backwards. */
+function moveCursor(
+	next: EntityState,
+	state: EntityState,
+	forced: boolean,
+	moveBy: Valid[],
+	sorted: boolean,
+	ceiling: number,
+): void {
+	const times = moveBy.map((r) => r.time);
+	// An unsorted batch below the limit held every record at or after since: those not
+	// processed now were skipped as seen, so the cursor may follow them too.
+	if (!sorted) for (const time of next.seen.values()) if (time <= ceiling) times.push(time);
+	let candidate: number | null = times.length ? Math.max(...times) : null;
+	if (candidate !== null && candidate > ceiling) candidate = ceiling;
+	const base = forced ? null : state.cursor;
+	next.cursor = base === null ? candidate : candidate === null ? base : Math.max(base, candidate);
+	next.commits++;
+}
+
+/** Forgets what the lookback no longer reaches and keeps the lists within their limits. */
+function trimState(
+	next: EntityState,
+	lookbackMs: number,
+	options: CommitOptions,
+	warnings: string[],
+): void {
+	const floor = next.cursor === null ? -Infinity : next.cursor - lookbackMs;
+	for (const [id, time] of next.seen) if (time < floor) next.seen.delete(id);
+	if (next.seen.size > options.seenLimit) {
+		const keep = [...next.seen.entries()].sort((a, b) => b[1] - a[1]).slice(0, options.seenLimit);
+		warnings.push(
+			`More than ${options.seenLimit} processed records to remember: the oldest ` +
+				`${next.seen.size - keep.length} are forgotten and may be sent again`,
+		);
+		next.seen = new Map(keep);
+	}
+	if (next.dead.size > options.deadLetterLimit) {
+		const all = [...next.dead.entries()];
+		next.dead = new Map(all.slice(all.length - options.deadLetterLimit));
+	}
+}
+
+export function decideCommit(input: CommitInput): CommitDecision {
+	const { state, runId, records, nowMs, options } = input;
+	checkOptions(options);
+	const warnings: string[] = [];
+	const next = cloneEntityState(state);
+
+	// Whose run this is, and what its Get handed out.
+	const run = runOf(state, runId);
+	const match = run ? 'this' : state.run && !state.run.closedAt ? 'other' : 'none';
+	if (match === 'other') {
+		warnings.push(
+			`The open run marker belongs to execution ${state.run?.id}: either another execution ran ` +
+				'Get for this sync after this one (overlapping runs overwrite each other) or this ' +
+				'execution ran no Get',
+		);
+	}
+	const fullSync = run?.fullSync ?? false;
+	const lookbackMs = run?.lookbackMs ?? 0;
+	const limit = run ? run.limit : null;
+	const sourceCount = input.sourceCount ?? run?.sourceCount ?? records.length;
+	const exhausted = run ? limit !== null && sourceCount >= limit : null;
+
+	const classified = classifyRecords(records);
+	const { counts, failedRecords, invalidRecords, valid, successes } = classified;
 	const advance = options.onFailure === 'advance';
 
 	let sorted = options.sortedSource;
@@ -440,39 +595,7 @@ export function decideCommit(input: CommitInput): CommitDecision {
 		);
 	}
 
-	// Decide. `moveBy` are the records whose times the cursor may move to.
-	let reason: CommitReason;
-	let moveBy: Valid[] = [];
-	if (!records.length) reason = 'noRecords';
-	else if (invalidRecords.length) reason = 'heldInvalid';
-	else if (sorted) {
-		// Only records of the since query move a sorted cursor: records on the retry list may have
-		// been fetched by id from beyond the batch (and stay tracked by the list until they succeed).
-		const inBatch = (r: Valid) => !state.retry.has(r.id);
-		const batchFailures = failures.filter(inBatch);
-		if (batchFailures.length && !advance) {
-			// Everything before the first failure (in cursor order) is done; the failed record's
-			// id is not in `seen`, so the next run reads it again at its time.
-			const firstFailure = Math.min(...batchFailures.map((r) => r.time));
-			moveBy = successes.filter((r) => inBatch(r) && r.time <= firstFailure);
-			reason = 'committedPartial';
-		} else {
-			moveBy = (advance ? valid : successes).filter(inBatch);
-			reason = failures.length
-				? advance
-					? 'committedPastFailures'
-					: 'committedPartial'
-				: exhausted
-					? 'committedBatch'
-					: 'committed';
-		}
-	} else if (exhausted === null) reason = 'heldNoGet';
-	else if (exhausted) reason = 'heldExhausted';
-	else if (failures.length && !advance) reason = 'heldFailures';
-	else {
-		moveBy = advance ? valid : successes;
-		reason = failures.length ? 'committedPastFailures' : 'committed';
-	}
+	const { reason, moveBy } = decideReason(classified, state, sorted, advance, exhausted);
 	const committed = reason.startsWith('committed');
 
 	// The source was read after Get ran: nothing it returned can be newer than that, except records
@@ -486,81 +609,17 @@ export function decideCommit(input: CommitInput): CommitDecision {
 				'Check the source clock or data',
 		);
 	}
+
+	// Update the state: what was seen, the retry and dead-letter lists, the cursor.
 	const retry = { added: [] as string[], resolved: [] as string[], pending: [] as string[] };
 	const dead = { added: [] as string[], recovered: [] as string[], total: 0 };
 	if (reason !== 'noRecords' && reason !== 'heldInvalid') {
 		// A committed forced full sync replaces what was seen: its catch-up runs re-send everything.
 		if (committed && run?.forced) next.seen.clear();
-		const nowIso = toIso(nowMs);
-		// `seen` holds the version now in the target: the last one written, even when an older
-		// one than before (so a newer version read later is not mistaken for processed). Only
-		// settled versions: a later edit in the same clock tick (visible up to the lookback late)
-		// would carry the SAME time and must not look processed, so versions newer than the read
-		// minus tick and lookback are sent again next run instead. Versions far in the future
-		// are remembered (exact match only, see decideSkip) so they cannot fill every batch.
-		const settled = ceiling - lookbackMs - TICK_MS;
-		const written = new Map<string, number>();
-		for (const record of successes) {
-			written.set(record.id, Math.max(written.get(record.id) ?? -Infinity, record.time));
-		}
-		for (const [id, time] of written) {
-			if (time <= settled || time > nowMs + FUTURE_WARNING_MS) next.seen.set(id, time);
-			else next.seen.delete(id);
-		}
-		for (const record of successes) {
-			if (next.retry.delete(record.id)) retry.resolved.push(record.id);
-			if (next.dead.delete(record.id)) dead.recovered.push(record.id);
-		}
-		if (advance) {
-			for (const record of failures) {
-				const previous = next.retry.get(record.id);
-				const attempts = (previous?.attempts ?? next.dead.get(record.id)?.attempts ?? 0) + 1;
-				const error = record.error ?? 'failed';
-				if (attempts >= options.maxAttempts) {
-					next.retry.delete(record.id);
-					next.dead.delete(record.id);
-					next.dead.set(record.id, { id: record.id, attempts, failedAt: nowIso, error });
-					dead.added.push(record.id);
-				} else {
-					if (!previous) retry.added.push(record.id);
-					next.retry.set(record.id, {
-						id: record.id,
-						attempts,
-						firstFailedAt: previous?.firstFailedAt ?? nowIso,
-						lastFailedAt: nowIso,
-						error,
-					});
-				}
-			}
-		}
-
-		if (committed) {
-			const times = moveBy.map((r) => r.time);
-			// An unsorted batch below the limit held every record at or after since: those not
-			// processed now were skipped as seen, so the cursor may follow them too.
-			if (!sorted) for (const time of next.seen.values()) if (time <= ceiling) times.push(time);
-			let candidate: number | null = times.length ? Math.max(...times) : null;
-			if (candidate !== null && candidate > ceiling) candidate = ceiling;
-			const base = run?.forced ? null : state.cursor;
-			next.cursor =
-				base === null ? candidate : candidate === null ? base : Math.max(base, candidate);
-			next.commits++;
-		}
-
-		const floor = next.cursor === null ? -Infinity : next.cursor - lookbackMs;
-		for (const [id, time] of next.seen) if (time < floor) next.seen.delete(id);
-		if (next.seen.size > options.seenLimit) {
-			const keep = [...next.seen.entries()].sort((a, b) => b[1] - a[1]).slice(0, options.seenLimit);
-			warnings.push(
-				`More than ${options.seenLimit} processed records to remember: the oldest ` +
-					`${next.seen.size - keep.length} are forgotten and may be sent again`,
-			);
-			next.seen = new Map(keep);
-		}
-		if (next.dead.size > options.deadLetterLimit) {
-			const all = [...next.dead.entries()];
-			next.dead = new Map(all.slice(all.length - options.deadLetterLimit));
-		}
+		rememberWritten(next, successes, ceiling - lookbackMs - TICK_MS, nowMs);
+		settleRetries(next, classified, advance, options.maxAttempts, toIso(nowMs), retry, dead);
+		if (committed) moveCursor(next, state, run?.forced ?? false, moveBy, sorted, ceiling);
+		trimState(next, lookbackMs, options, warnings);
 	}
 	retry.pending = [...next.retry.keys()];
 	dead.total = next.dead.size;
@@ -571,6 +630,7 @@ export function decideCommit(input: CommitInput): CommitDecision {
 		);
 	}
 
+	// The summary, and the run closed.
 	const cursorBefore = cursorView(state);
 	const cursorAfter = cursorView(next);
 	if (run) next.run = { ...run, closedAt: toIso(nowMs) };
