@@ -74,95 +74,142 @@ function readMark(ctx: IExecuteFunctions, step: string, i: number): CheckpointMa
 	return mark as CheckpointMark;
 }
 
-export async function commit(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const items = this.getInputData();
-	const fromSkipStep = this.getNodeParameter('recordSource', 0) === 'skipStep';
-	const step = fromSkipStep ? skipStepName(this) : '';
-	const groups = new Map<string, Group>();
+/** One input item as a record result: its outcome, id and cursor time, or why it is invalid. */
+function readRecord(
+	ctx: IExecuteFunctions,
+	item: INodeExecutionData,
+	i: number,
+	group: Group,
+	step: string,
+	timeZone: string,
+): RecordResult {
+	const result = outcomeOf(item.json);
+	const record: RecordResult = { index: i, ...result };
+	if (item.error && result.outcome !== 'failed') {
+		record.outcome = 'failed';
+		record.error = item.error?.message;
+	}
+	if (step) {
+		const mark = readMark(ctx, step, i);
+		if (typeof mark === 'string') record.invalid = mark;
+		else {
+			record.id = toRecordId(mark.id);
+			record.time = fromIso(mark.cursor);
+			if (mark.error) record.invalid = `${step}: ${mark.error}`;
+			if (mark.syncName !== group.syncName || mark.entity !== group.entity) {
+				record.invalid = `The linked "${step}" step belongs to sync "${mark.syncName}", entity "${mark.entity}"`;
+			}
+		}
+	} else {
+		record.id = toRecordId(ctx.getNodeParameter('recordId', i, ''));
+		try {
+			record.time = toEpochMs(ctx.getNodeParameter('cursorValue', i, ''), timeZone);
+		} catch (error) {
+			record.invalid = (error as Error).message;
+		}
+	}
+	if (record.id === undefined) record.invalid ??= 'Record ID is empty';
+	if (record.time === undefined) record.invalid ??= 'Cursor value is empty';
+	return record;
+}
 
+/** The input items grouped by sync and entity, in input order. */
+function collectGroups(ctx: IExecuteFunctions, items: INodeExecutionData[], step: string) {
+	const groups = new Map<string, Group>();
 	for (let i = 0; i < items.length; i++) {
 		let syncName: string;
 		let entity: string;
 		let timeZone: string;
 		try {
-			syncName = checkName('Sync name', this.getNodeParameter('syncName', i));
-			entity = checkName('Entity', this.getNodeParameter('entity', i));
-			const options = this.getNodeParameter('commitOptions', i, {}) as IDataObject;
-			timeZone = timeZoneOf(this, options.timeZone);
+			syncName = checkName('Sync name', ctx.getNodeParameter('syncName', i));
+			entity = checkName('Entity', ctx.getNodeParameter('entity', i));
+			const options = ctx.getNodeParameter('commitOptions', i, {}) as IDataObject;
+			timeZone = timeZoneOf(ctx, options.timeZone);
 		} catch (error) {
-			throw toNodeError(this, error, i);
+			throw toNodeError(ctx, error, i);
 		}
 		const key = `${syncName}\u0000${entity}`;
 		const group = groups.get(key) ?? { syncName, entity, indexes: [], records: [] };
 		groups.set(key, group);
 		group.indexes.push(i);
 		if (isPlaceholder(items[i])) continue;
-
-		const result = outcomeOf(items[i].json);
-		const record: RecordResult = { index: i, ...result };
-		if (items[i].error && result.outcome !== 'failed') {
-			record.outcome = 'failed';
-			record.error = items[i].error?.message;
-		}
-		if (fromSkipStep) {
-			const mark = readMark(this, step, i);
-			if (typeof mark === 'string') record.invalid = mark;
-			else {
-				record.id = toRecordId(mark.id);
-				record.time = fromIso(mark.cursor);
-				if (mark.error) record.invalid = `${step}: ${mark.error}`;
-				if (mark.syncName !== syncName || mark.entity !== entity) {
-					record.invalid = `The linked "${step}" step belongs to sync "${mark.syncName}", entity "${mark.entity}"`;
-				}
-			}
-		} else {
-			record.id = toRecordId(this.getNodeParameter('recordId', i, ''));
-			try {
-				record.time = toEpochMs(this.getNodeParameter('cursorValue', i, ''), timeZone);
-			} catch (error) {
-				record.invalid = (error as Error).message;
-			}
-		}
-		if (record.id === undefined) record.invalid ??= 'Record ID is empty';
-		if (record.time === undefined) record.invalid ??= 'Cursor value is empty';
-		group.records.push(record);
+		group.records.push(readRecord(ctx, items[i], i, group, step, timeZone));
 	}
+	return groups;
+}
+
+/** The commit decision of one group, with the options of its first item. */
+function decideGroup(
+	ctx: IExecuteFunctions,
+	group: Group,
+	stores: ReturnType<typeof openStores>,
+	runId: string,
+	nowMs: number,
+) {
+	const first = group.indexes[0];
+	const options = ctx.getNodeParameter('commitOptions', first, {}) as IDataObject;
+	const onFailure = ctx.getNodeParameter('onFailure', first) as FailurePolicy;
+	try {
+		return decideCommit({
+			state: stores.get(group.syncName, group.entity),
+			runId,
+			records: group.records,
+			sourceCount: options.sourceCount ? Number(options.sourceCount) : undefined,
+			nowMs,
+			options: {
+				...DEFAULT_COMMIT_OPTIONS,
+				onFailure,
+				sortedSource: ctx.getNodeParameter('sortedSource', first) as boolean,
+				maxAttempts:
+					onFailure === 'advance'
+						? (ctx.getNodeParameter('maxAttempts', first) as number)
+						: DEFAULT_COMMIT_OPTIONS.maxAttempts,
+				seenLimit: (options.seenLimit as number | undefined) ?? DEFAULT_COMMIT_OPTIONS.seenLimit,
+				deadLetterLimit:
+					(options.deadLetterLimit as number | undefined) ?? DEFAULT_COMMIT_OPTIONS.deadLetterLimit,
+			},
+		});
+	} catch (error) {
+		throw toNodeError(ctx, error, first);
+	}
+}
+
+type Summary = { summary: CommitSummary & { save?: StateSave }; indexes: number[] };
+
+/** "Fail Execution on Record Failure": throws (after saving), or marks the summaries with error. */
+function failOnRecordFailure(
+	ctx: IExecuteFunctions,
+	summaries: Summary[],
+	out: INodeExecutionData[],
+): void {
+	const bad = summaries.find(({ summary }) => summary.failed + summary.invalid > 0);
+	if (!bad) return;
+	const { message, description } = failureText(bad.summary);
+	if (!ctx.continueOnFail()) {
+		throw new NodeOperationError(ctx.getNode(), message, {
+			description,
+			itemIndex: bad.indexes[0],
+		});
+	}
+	for (const item of out) {
+		const s = item.json as unknown as CommitSummary;
+		if (s.failed + s.invalid > 0) item.json.error = failureText(s).message;
+	}
+}
+
+export async function commit(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const items = this.getInputData();
+	const fromSkipStep = this.getNodeParameter('recordSource', 0) === 'skipStep';
+	const groups = collectGroups(this, items, fromSkipStep ? skipStepName(this) : '');
 
 	const stores = openStores(this);
 	const saved = persistence(this);
 	const runId = runIdOf(this);
 	const nowMs = Date.now();
-	const summaries: Array<{ summary: CommitSummary & { save?: StateSave }; indexes: number[] }> = [];
+	const summaries: Summary[] = [];
 	const warnings: string[] = [];
 	for (const group of groups.values()) {
-		const first = group.indexes[0];
-		const options = this.getNodeParameter('commitOptions', first, {}) as IDataObject;
-		const onFailure = this.getNodeParameter('onFailure', first) as FailurePolicy;
-		let decision;
-		try {
-			decision = decideCommit({
-				state: stores.get(group.syncName, group.entity),
-				runId,
-				records: group.records,
-				sourceCount: options.sourceCount ? Number(options.sourceCount) : undefined,
-				nowMs,
-				options: {
-					...DEFAULT_COMMIT_OPTIONS,
-					onFailure,
-					sortedSource: this.getNodeParameter('sortedSource', first) as boolean,
-					maxAttempts:
-						onFailure === 'advance'
-							? (this.getNodeParameter('maxAttempts', first) as number)
-							: DEFAULT_COMMIT_OPTIONS.maxAttempts,
-					seenLimit: (options.seenLimit as number | undefined) ?? DEFAULT_COMMIT_OPTIONS.seenLimit,
-					deadLetterLimit:
-						(options.deadLetterLimit as number | undefined) ??
-						DEFAULT_COMMIT_OPTIONS.deadLetterLimit,
-				},
-			});
-		} catch (error) {
-			throw toNodeError(this, error, first);
-		}
+		const decision = decideGroup(this, group, stores, runId, nowMs);
 		const { syncName, entity } = group;
 		stores.set(syncName, entity, decision.next);
 		if (stores.kindOf(syncName, entity) === 'dataTable') {
@@ -191,21 +238,7 @@ export async function commit(this: IExecuteFunctions): Promise<INodeExecutionDat
 		json: summary as unknown as IDataObject,
 		pairedItem: indexes.map((item) => ({ item })),
 	}));
-	if (this.getNodeParameter('failOnFailure', 0) as boolean) {
-		const bad = summaries.find(({ summary }) => summary.failed + summary.invalid > 0);
-		if (bad) {
-			const { message, description } = failureText(bad.summary);
-			if (!this.continueOnFail()) {
-				throw new NodeOperationError(this.getNode(), message, {
-					description,
-					itemIndex: bad.indexes[0],
-				});
-			}
-			for (const item of out) {
-				const s = item.json as unknown as CommitSummary;
-				if (s.failed + s.invalid > 0) item.json.error = failureText(s).message;
-			}
-		}
-	}
+	if (this.getNodeParameter('failOnFailure', 0) as boolean)
+		failOnRecordFailure(this, summaries, out);
 	return [out];
 }
