@@ -3,6 +3,19 @@ import {
 	type DaktelaSandbox,
 	type DaktelaSandboxOptions,
 } from './sandbox/daktela.cjs';
+import {
+	ACTIVITY_TYPES as MODEL_ACTIVITY_TYPES,
+	CHANNEL_BY_TYPE,
+	ENTITIES as MODEL_ENTITIES,
+} from './sandbox/daktela-model.cjs';
+import {
+	ACTIVITY_ACTIONS,
+	ACTIVITY_TYPE_VALUES,
+	ACTIVITY_TYPES,
+	CHANNEL_DETAIL,
+	ENTITIES,
+	requiredFields,
+} from '../nodes/shared/core/entities';
 
 type Json = Record<string, unknown>;
 
@@ -948,5 +961,38 @@ describe('out-of-band store', () => {
 		expect(sb.store.get('contacts', 'c1')).toBeUndefined();
 		expect(sb.counters.total()).toBe(0);
 		expect(() => sb.store.list('nope')).toThrow(/Unknown/);
+	});
+});
+
+describe('the sandbox model agrees with the entity table of the nodes', () => {
+	const model = (endpoint: string) => MODEL_ENTITIES.find((e) => e.endpoint === endpoint);
+
+	test('activity types, their channel endpoints and the enums of type and action', () => {
+		expect(MODEL_ACTIVITY_TYPES).toEqual([...ACTIVITY_TYPES]);
+		const channels = Object.fromEntries(
+			ACTIVITY_TYPES.flatMap((type) => {
+				const detail = CHANNEL_DETAIL[type];
+				return detail ? [[type, detail.endpoint]] : [];
+			}),
+		);
+		expect(CHANNEL_BY_TYPE).toEqual(channels);
+		expect(model('activities')?.enums).toEqual({
+			action: [...ACTIVITY_ACTIONS],
+			type: [...ACTIVITY_TYPE_VALUES],
+		});
+	});
+
+	test('contacts and accounts: endpoints and mandatory fields', () => {
+		for (const key of ['contact', 'account'] as const) {
+			const def = model(ENTITIES[key].endpoint);
+			expect(def?.required).toEqual(requiredFields(key));
+		}
+	});
+
+	test('every relation the sandbox resolves is a relation field of the node', () => {
+		for (const key of ['contact', 'account', 'activity'] as const) {
+			const relations = Object.keys(model(ENTITIES[key].endpoint)?.relations ?? {});
+			expect(relations.filter((field) => !ENTITIES[key].relations.includes(field))).toEqual([]);
+		}
 	});
 });

@@ -5,16 +5,11 @@
  * Field lists follow the OAS export and the real response fixtures cited in
  * /work/shared/reference/daktela-api.md. Read order puts `name` (or `id_call`) and `_sys` last, as
  * the real API does. What the package itself knows about contacts, accounts and activities (the
- * activity types and channels, mandatory fields, enum values) comes from its entity table,
- * nodes/shared/core/entities.ts, so the sandbox and the nodes cannot drift apart.
+ * activity types and channels, mandatory fields, enum values) is in its entity table,
+ * nodes/shared/core/entities.ts; test/sandbox.test.ts checks that this model agrees with it. The
+ * model cannot import it: the sandbox also runs from tsx entry points (e2e, queue, `npm run
+ * sandbox`) whose ESM loader does not transform a .ts file required from a .cts one.
  */
-import {
-	ACTIVITY_ACTIONS,
-	ACTIVITY_TYPE_VALUES,
-	ACTIVITY_TYPES as NODE_ACTIVITY_TYPES,
-	CHANNEL_DETAIL,
-	requiredFields,
-} from '../../nodes/shared/core/entities';
 
 export type Lang = 'default' | 'en' | 'cs';
 
@@ -113,15 +108,29 @@ export interface EntityDef {
 	defaults?: Record<string, unknown>;
 }
 
-export const ACTIVITY_TYPES: string[] = [...NODE_ACTIVITY_TYPES];
+export const ACTIVITY_TYPES = [
+	'CALL',
+	'EMAIL',
+	'CHAT',
+	'SMS',
+	'FBM',
+	'IGDM',
+	'WAP',
+	'VBR',
+	'CUSTOM',
+];
 
 /** Activity `type` -> the endpoint whose record the activity embeds as `item`. */
-export const CHANNEL_BY_TYPE: Record<string, string> = Object.fromEntries(
-	NODE_ACTIVITY_TYPES.flatMap((type) => {
-		const detail = CHANNEL_DETAIL[type];
-		return detail ? [[type, detail.endpoint]] : [];
-	}),
-);
+export const CHANNEL_BY_TYPE: Record<string, string> = {
+	CALL: 'activitiesCall',
+	EMAIL: 'activitiesEmail',
+	CHAT: 'activitiesWeb',
+	SMS: 'activitiesSms',
+	FBM: 'activitiesFbm',
+	IGDM: 'activitiesIgdm',
+	WAP: 'activitiesWap',
+	VBR: 'activitiesVbr',
+};
 
 const cf = (type: string, title: string): CfSchemeEntry => ({
 	type,
@@ -219,7 +228,7 @@ export const ENTITIES: EntityDef[] = [
 		create: ['name', 'title', 'sla', 'user', 'database', 'description', 'customFields'],
 		update: ['title', 'sla', 'user', 'database', 'description', 'customFields'],
 		remove: true,
-		required: requiredFields('account'),
+		required: ['title', 'database'],
 		maxLength: { title: 255, description: 512 },
 		stamped: true,
 		search: ['title', 'name', 'customFields.email', 'customFields.number'],
@@ -269,7 +278,7 @@ export const ENTITIES: EntityDef[] = [
 			'customFields',
 		],
 		remove: true,
-		required: requiredFields('contact'),
+		required: ['title', 'lastname', 'database'],
 		maxLength: { title: 255, firstname: 128, lastname: 128, description: 512 },
 		stamped: true,
 		search: ['title', 'name', 'customFields.email', 'customFields.number'],
@@ -348,8 +357,8 @@ export const ENTITIES: EntityDef[] = [
 		emptyAllowed: ['type', 'action'],
 		maxLength: { title: 128 },
 		enums: {
-			action: [...ACTIVITY_ACTIONS],
-			type: [...ACTIVITY_TYPE_VALUES],
+			action: ['', 'WAIT', 'OPEN', 'POSTPONE', 'CLOSE'],
+			type: ['', ...ACTIVITY_TYPES, 'FBCOMMENT', 'IGCOMMENT', 'COMMENT'],
 		},
 		search: ['title', 'name', 'description'],
 		defaults: {

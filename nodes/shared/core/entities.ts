@@ -2,8 +2,8 @@
  * The one table of Daktela entities: each resource's endpoint, nouns and fields (daktela-api.md
  * section 4) with what the package needs to know about them: which are relations (written as a
  * name, read back as an object), read-only, mandatory on create, usable as a match key. The
- * Daktela node, the Field Mapper (field list, warnings) and the sandbox Daktela (test/sandbox)
- * read it.
+ * Daktela node and the Field Mapper (field list, warnings) read it; test/sandbox.test.ts checks
+ * that the sandbox Daktela's model (test/sandbox/daktela-model.cts) agrees with it.
  *
  * PURE: no n8n imports.
  */
