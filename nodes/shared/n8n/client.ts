@@ -16,6 +16,7 @@ import {
 	NodeOperationError,
 	sleep,
 	type IExecuteFunctions,
+	type ICredentialDataDecryptedObject,
 	type IHookFunctions,
 	type IHttpRequestMethods,
 	type IHttpRequestOptions,
@@ -65,8 +66,30 @@ function plainHeaders(headers: unknown): HttpResponse['headers'] {
 	return out;
 }
 
-/** An HttpSend over n8n's authenticated request helper. Exported for tests of the glue itself. */
-export function n8nHttpSend(ctx: DaktelaContext, baseUrl: string, secrets: string[]): HttpSend {
+/**
+ * An HttpSend over n8n's authenticated request helper. Exported for tests of the glue itself.
+ *
+ * `credentials`: the `daktelaApi` credential as this run already read it. Handed to the helper, it
+ * spares n8n reading (and, in n8n, loading and decrypting) the credential again for every request
+ * of a batch; without it the helper reads it per request.
+ */
+export function n8nHttpSend(
+	ctx: DaktelaContext,
+	baseUrl: string,
+	secrets: string[],
+	credentials?: ICredentialDataDecryptedObject,
+): HttpSend {
+	const ref = credentials ? ctx.getNode().credentials?.daktelaApi : undefined;
+	const reuse = credentials
+		? {
+				credentialsDecrypted: {
+					id: ref?.id ?? '',
+					name: ref?.name ?? 'daktelaApi',
+					type: 'daktelaApi',
+					data: credentials,
+				},
+			}
+		: undefined;
 	return async (req: HttpRequest): Promise<HttpResponse> => {
 		const options: IHttpRequestOptions = {
 			method: req.method as IHttpRequestMethods,
@@ -83,6 +106,7 @@ export function n8nHttpSend(ctx: DaktelaContext, baseUrl: string, secrets: strin
 				ctx,
 				'daktelaApi',
 				options,
+				reuse,
 			)) as { statusCode?: number; headers?: unknown; body?: unknown };
 			return {
 				statusCode: Number(response.statusCode),
@@ -109,12 +133,13 @@ export async function createDaktelaClient(
 	ctx: DaktelaContext,
 	options: Partial<Omit<DaktelaClientOptions, 'secrets'>> = {},
 ): Promise<DaktelaClient> {
-	const credentials = (await ctx.getCredentials('daktelaApi')) as unknown as DaktelaCredentials;
+	const decrypted = await ctx.getCredentials('daktelaApi');
+	const credentials = decrypted as unknown as DaktelaCredentials;
 	const token = typeof credentials.accessToken === 'string' ? credentials.accessToken : '';
 	const secrets = token ? [token] : [];
 	try {
 		const base = apiBaseUrl(credentials.url);
-		return new DaktelaClient(n8nHttpSend(ctx, base, secrets), {
+		return new DaktelaClient(n8nHttpSend(ctx, base, secrets, decrypted), {
 			sleep,
 			...options,
 			timeZone: options.timeZone ?? (credentials.timeZone?.trim() || DEFAULT_TIME_ZONE),
