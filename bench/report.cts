@@ -42,6 +42,24 @@ export const GOALS: Record<string, Goal> = {
 		text: 'ratio >= 10',
 		met: (m) => m.ratio !== null && m.ratio >= 10,
 	},
+	upsert_vs_http_request: {
+		text: 'ratio >= 2',
+		met: (m) => m.ratio !== null && m.ratio >= 2,
+	},
+	upsert_vs_bare_helper: {
+		text: 'ratio >= 0.9',
+		met: (m) => m.ratio !== null && m.ratio >= 0.9,
+	},
+	upsert_limit_ratio: { text: 'ratio >= 0.9', met: (m) => m.ratio !== null && m.ratio >= 0.9 },
+	upsert_limit_ratio_50ms_25: {
+		text: 'ratio >= 0.9',
+		met: (m) => m.ratio !== null && m.ratio >= 0.9,
+	},
+	upsert_cpu_ms_per_written_record: {
+		text: 'ratio <= 0.5',
+		met: (m) => m.ratio !== null && m.ratio <= 0.5,
+	},
+	upsert_rss_growth: { text: 'ratio <= 1', met: (m) => m.ratio !== null && m.ratio <= 1 },
 	resync_calls_per_unchanged_record: { text: '<= 0.01', met: (m) => m.value <= 0.01 },
 	resync_writes: { text: '= 0', met: (m) => m.value === 0 },
 	poll_requests_per_entity: { text: '<= 1', met: (m) => m.value <= 1 },

@@ -8,11 +8,13 @@
  *   npm run bench                    # the full run, a few minutes
  *   npm run bench -- --quick         # 2,000 records, 200-record SDK sample: a smoke run
  *   npm run bench -- --strict        # exit 1 when a goal is missed (default: report only)
- *   npm run bench -- --records 10000 --sample 500 --latency 20
+ *   npm run bench -- --records 10000 --sample 500 --peer-sample 2000 --latency 20
+ *   npm run bench -- --memory 10000,100000   # the two upsert sizes whose peak memory is measured
  *
  * Benchmarks: bench/mapper.cts (Field Mapper vs hand-written JS), bench/upsert.cts (Daktela node
- * upsert and re-sync vs the SDK loop), bench/poll.cts (idle incremental poll). Progress goes to
- * stderr, results to stdout.
+ * upsert and re-sync vs the SDK loop and vs n8n's HTTP Request node; limit ratios; CPU per write),
+ * bench/upsert-memory.cts (peak memory of the upsert, one child process per size), bench/poll.cts
+ * (idle incremental poll). Progress goes to stderr, results to stdout.
  */
 import { createRequire } from 'node:module';
 import { cpus, loadavg } from 'node:os';
@@ -43,9 +45,21 @@ function parseArgs(argv: string[]) {
 		if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} must be a positive number`);
 		return n;
 	};
+	const memory = (args.get('memory') ?? (quick ? '2000,20000' : '10000,100000'))
+		.split(',')
+		.map(Number);
+	if (
+		memory.length !== 2 ||
+		!memory.every((n) => Number.isInteger(n) && n > 0) ||
+		memory[0] >= memory[1]
+	) {
+		throw new Error('--memory must be two record counts, smaller first, e.g. 10000,100000');
+	}
 	return {
 		records: number('records', quick ? 2000 : 10_000),
 		sample: number('sample', quick ? 200 : 500),
+		peerSample: number('peer-sample', quick ? 500 : 2000),
+		memory: memory as [number, number],
 		latencyMs: number('latency', 20),
 		mapperItems: number('mapper-items', quick ? 20_000 : 100_000),
 		strict: args.has('strict'),
@@ -86,6 +100,13 @@ async function main(): Promise<void> {
 	rows.push(...upsert.rows);
 	notes.push(...upsert.notes);
 
+	const { runUpsertMemoryBench } = load(
+		'./upsert-memory.cts',
+	) as typeof import('./upsert-memory.cjs');
+	const memory = await runUpsertMemoryBench({ sizes: options.memory, log });
+	rows.push(...memory.rows);
+	notes.push(...memory.notes);
+
 	const { runPollBench } = load('./poll.cts') as typeof import('./poll.cjs');
 	const poll = await runPollBench({
 		latencyMs: options.latencyMs,
@@ -95,10 +116,18 @@ async function main(): Promise<void> {
 	rows.push(...poll.rows);
 	notes.push(...poll.notes);
 
-	// Keep the issue's order: upsert, re-sync, poll, mapper.
+	// Keep the issues' order: upsert (calls, rate, vs the peer, limit, CPU, memory), re-sync, poll,
+	// mapper.
 	const order = [
 		'upsert_calls_per_changed_record',
 		'upsert_records_per_second',
+		'upsert_vs_http_request',
+		'upsert_vs_bare_helper',
+		'upsert_limit_ratio',
+		'upsert_limit_ratio_50ms_25',
+		'upsert_cpu_ms_per_written_record',
+		...rows.map((r) => r.metric).filter((m) => m.startsWith('upsert_peak_rss_mb_')),
+		'upsert_rss_growth',
 		'resync_calls_per_unchanged_record',
 		'resync_writes',
 		'poll_requests_per_entity',

@@ -24,6 +24,7 @@ type Op =
 	| { op: 'setLatency'; ms: number }
 	| { op: 'setFaults'; faults?: FaultOptions }
 	| { op: 'records'; endpoint: string }
+	| { op: 'cpu' }
 	| { op: 'close' };
 
 interface Reply {
@@ -47,6 +48,8 @@ export interface SandboxProcess {
 	setFaults(faults?: FaultOptions): Promise<void>;
 	/** Number of records of an endpoint (read out of band: not counted). */
 	records(endpoint: string): Promise<number>;
+	/** CPU time the sandbox process has used so far (user + system), in ms. */
+	cpuMs(): Promise<number>;
 	close(): Promise<void>;
 }
 
@@ -108,6 +111,7 @@ export async function startSandboxProcess(options: StartOptions = {}): Promise<S
 		setLatency: (ms) => call<void>({ op: 'setLatency', ms }),
 		setFaults: (faults) => call<void>({ op: 'setFaults', faults }),
 		records: (endpoint) => call<number>({ op: 'records', endpoint }),
+		cpuMs: () => call<number>({ op: 'cpu' }),
 		close: async () => {
 			if (exited) return;
 			const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -155,6 +159,11 @@ async function runChild(): Promise<void> {
 					case 'records':
 						result = sandbox.store.list(message.endpoint).length;
 						break;
+					case 'cpu': {
+						const { user, system } = process.cpuUsage();
+						result = (user + system) / 1000;
+						break;
+					}
 					case 'close':
 						await sandbox.close();
 						send({ id: message.id, ok: true });
