@@ -169,10 +169,13 @@ export function syncItem(
 	session: Session,
 	isoTimes: boolean,
 ): INodeExecutionData {
-	return {
-		json: { ...outputRecord(record, session, isoTimes), sync: { action, name } },
-		pairedItem: { item: itemIndex },
-	};
+	// convertTimes already returns a fresh object: one copy per output item, not two.
+	const converted = isoTimes ? convertTimes(record, session.toIso) : undefined;
+	const json = (
+		isPlainObject(converted) && converted !== record ? converted : { ...record }
+	) as IDataObject;
+	json.sync = { action, name };
+	return { json, pairedItem: { item: itemIndex } };
 }
 
 /** A resource locator's value inside a collection (`{__rl: true, mode, value}`) or a plain value. */
@@ -185,6 +188,24 @@ export function locatorValue(value: unknown): string {
 /** A top-level resource locator parameter of item `i`. */
 export function readLocator(ctx: IExecuteFunctions, name: string, i: number): string {
 	return locatorValue(ctx.getNodeParameter(name, i, '', { extractValue: true }));
+}
+
+function holdsExpression(value: unknown): boolean {
+	if (typeof value === 'string') return value.startsWith('=');
+	if (Array.isArray(value)) return value.some(holdsExpression);
+	if (isPlainObject(value)) return Object.values(value).some(holdsExpression);
+	return false;
+}
+
+/**
+ * readLocator for many items: a parameter without an expression has the same value for every
+ * item, so it is read once (n8n resolves and copies a parameter on every read, which a batch of
+ * 10,000 items pays 10,000 times); one with an expression is read per item.
+ */
+export function locatorReader(ctx: IExecuteFunctions, name: string): (i: number) => string {
+	if (holdsExpression(ctx.getNode().parameters[name])) return (i) => readLocator(ctx, name, i);
+	let value: string | undefined;
+	return (i) => (value ??= readLocator(ctx, name, i));
 }
 
 /**

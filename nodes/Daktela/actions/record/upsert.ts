@@ -20,7 +20,7 @@ import {
 } from 'n8n-workflow';
 
 import { ENTITIES, type EntityDef } from '../../../shared/core/entities';
-import { readLocator, syncItem, type Session } from '../../../shared/n8n/session';
+import { locatorReader, syncItem, type Session } from '../../../shared/n8n/session';
 import { RecordError } from '../../../shared/core/errors';
 import { LOOKUP_KEY } from '../../../shared/core/items';
 import { type DaktelaRecord } from '../../../shared/core/normalise';
@@ -240,9 +240,10 @@ export function execute(entity: RecordEntity) {
 		const inputs: UpsertInput[] = [];
 		// The Database parameter per item (an expression may differ per item), as Create reads it.
 		const databases = new Map<number, string>();
+		const readDatabase = locatorReader(this, 'database');
 		for (const entry of [...batch.entries.values()]) {
 			try {
-				const database = readLocator(this, 'database', entry.index);
+				const database = readDatabase(entry.index);
 				if (database) databases.set(entry.index, database);
 				const match = matchOf(entry.input.json, entry.record, matchOn, matchField);
 				entry.name = entry.name || (match.field === 'name' ? match.value : '');
