@@ -30,12 +30,19 @@
  *    { body, headers })`, `listExecutions(client, id)`, `getExecution(client, execId, ctx.rt.dir)`.
  *  - workflow.cts: `withManualTrigger` (Schedule -> Manual for `n8n execute`), `bindCredentials`.
  *  - sandboxes: `ctx.daktela()` (counters, requests, store), `ctx.odoo()` (counters, store,
- *    failRecord(id) to make one record's write fail, injectable clock).
+ *    failRecord(id) to make one record's write fail, injectable clock), `ctx.hubspot()` (CRM v3
+ *    objects over TLS: store, request log, rateLimitNext, failCreate; give its `n8nEnv()` to
+ *    `ctx.n8n({ env })` so that n8n's api.hubapi.com goes to it).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import type { DaktelaSandbox, DaktelaSandboxOptions } from '../sandbox/daktela.cjs';
+import {
+	startHubspotSandbox,
+	type HubspotSandbox,
+	type HubspotSandboxOptions,
+} from '../sandbox/hubspot.cjs';
 import { startOdooSandbox, type OdooSandbox, type OdooSandboxOptions } from '../sandbox/odoo.cjs';
 import { N8n, type N8nOptions, type NodeTypeInfo, type PackedPackage } from './n8n.cjs';
 import type { Runtime } from './runtime.cjs';
@@ -63,15 +70,19 @@ export interface E2EContext {
 	daktela(options?: DaktelaSandboxOptions): Promise<DaktelaSandbox>;
 	/** The sandbox CRM (Odoo JSON-RPC / JSON-2, test/sandbox/odoo.cts). */
 	odoo(options?: OdooSandboxOptions): Promise<OdooSandbox>;
+	/** The sandbox HubSpot (test/sandbox/hubspot.cts), seeded unless told otherwise. */
+	hubspot(options?: HubspotSandboxOptions): Promise<HubspotSandbox>;
 	/**
 	 * Imports credentials for the given sandboxes into `n8n` (daktelaApi; odooApi and
-	 * odooApiKeyApi; plus any `extra`) and returns stubs by type for `bindCredentials`.
+	 * odooApiKeyApi; hubspotAppToken; plus any `extra`) and returns stubs by type for
+	 * `bindCredentials`.
 	 */
 	sandboxCredentials(
 		n8n: N8n,
 		sandboxes: {
 			daktela?: DaktelaSandbox;
 			odoo?: OdooSandbox;
+			hubspot?: HubspotSandbox;
 			extra?: Array<{ id: string; name: string; type: string; data: Record<string, unknown> }>;
 		},
 	): Promise<CredentialBindings>;
@@ -157,7 +168,12 @@ export function createContext(
 			defer(() => sandbox.close());
 			return sandbox;
 		},
-		async sandboxCredentials(n8n, { daktela, odoo, extra = [] }) {
+		async hubspot(options = {}) {
+			const sandbox = await startHubspotSandbox(options);
+			defer(() => sandbox.close());
+			return sandbox;
+		},
+		async sandboxCredentials(n8n, { daktela, odoo, hubspot, extra = [] }) {
 			const entries: Array<{
 				id: string;
 				name: string;
@@ -173,6 +189,7 @@ export function createContext(
 				});
 			}
 			if (odoo) entries.push(...odoo.credentials());
+			if (hubspot) entries.push(hubspot.credential());
 			entries.push(...extra);
 			if (entries.length) await n8n.importCredentials(entries);
 			const bindings: CredentialBindings = {};

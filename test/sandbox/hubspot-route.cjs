@@ -21,7 +21,8 @@ const target = process.env.N8N_DAKTELA_E2E_HUBSPOT;
 
 if (target) {
 	const [address, port] = target.split(':');
-	const isHubspot = (host) => typeof host === 'string' && host.toLowerCase().replace(/\.$/, '') === HOST;
+	const isHubspot = (host) =>
+		typeof host === 'string' && host.toLowerCase().replace(/\.$/, '') === HOST;
 
 	const connect = tls.connect;
 	tls.connect = function connectToSandbox(...args) {
@@ -41,13 +42,17 @@ if (target) {
 		if (!isHubspot(hostname)) return lookup.apply(this, arguments);
 		const cb = typeof options === 'function' ? options : callback;
 		const all = options !== null && typeof options === 'object' && options.all;
-		process.nextTick(() => (all ? cb(null, [{ address: '127.0.0.1', family: 4 }]) : cb(null, '127.0.0.1', 4)));
+		process.nextTick(() =>
+			all ? cb(null, [{ address: '127.0.0.1', family: 4 }]) : cb(null, '127.0.0.1', 4),
+		);
 		return {};
 	};
 	const lookupPromise = dns.promises.lookup;
 	dns.promises.lookup = function lookupSandboxPromise(hostname, options) {
 		if (!isHubspot(hostname)) return lookupPromise.apply(this, arguments);
 		const all = options !== null && typeof options === 'object' && options.all;
-		return Promise.resolve(all ? [{ address: '127.0.0.1', family: 4 }] : { address: '127.0.0.1', family: 4 });
+		return Promise.resolve(
+			all ? [{ address: '127.0.0.1', family: 4 }] : { address: '127.0.0.1', family: 4 },
+		);
 	};
 }

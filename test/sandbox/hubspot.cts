@@ -521,22 +521,28 @@ function search(store: HubspotStore, type: ObjectType, body: Record<string, unkn
 		throw validation(`limit must be between 1 and ${SEARCH_MAX_LIMIT}`);
 	}
 	const after = body.after === undefined || body.after === '' ? 0 : Number(body.after);
-	if (!Number.isInteger(after) || after < 0) throw validation(`after ${String(body.after)} is invalid`);
+	if (!Number.isInteger(after) || after < 0)
+		throw validation(`after ${String(body.after)} is invalid`);
 	if (after + limit > SEARCH_MAX_RESULTS) {
 		throw validation(`Search can return at most ${SEARCH_MAX_RESULTS} results per query`);
 	}
-	let found = store.all(type).filter(
-		(record) =>
-			groups.length === 0 ||
-			groups.some((group: { filters?: Filter[] }) =>
-				(Array.isArray(group?.filters) ? group.filters : []).every((f) =>
-					matches(type, record, f),
+	let found = store
+		.all(type)
+		.filter(
+			(record) =>
+				groups.length === 0 ||
+				groups.some((group: { filters?: Filter[] }) =>
+					(Array.isArray(group?.filters) ? group.filters : []).every((f) =>
+						matches(type, record, f),
+					),
 				),
-			),
-	);
+		);
 	const sorts = (Array.isArray(body.sorts) ? body.sorts : []).map((sort: unknown) =>
 		typeof sort === 'string'
-			? { propertyName: sort.replace(/^-/, ''), direction: sort.startsWith('-') ? 'DESCENDING' : 'ASCENDING' }
+			? {
+					propertyName: sort.replace(/^-/, ''),
+					direction: sort.startsWith('-') ? 'DESCENDING' : 'ASCENDING',
+				}
 			: (sort as { propertyName?: string; direction?: string }),
 	);
 	if (sorts.length > 1) throw validation('Search accepts one sort');
@@ -603,7 +609,12 @@ export const SEED = {
 			phone: '+420 603 345 678',
 			company: 1,
 		},
-		{ firstname: 'Tomáš', lastname: 'Černý', email: 'tomas.cerny@example.com', phone: '+420 604 456 789' },
+		{
+			firstname: 'Tomáš',
+			lastname: 'Černý',
+			email: 'tomas.cerny@example.com',
+			phone: '+420 604 456 789',
+		},
 	],
 };
 
@@ -669,7 +680,12 @@ export interface HubspotSandbox {
 	 */
 	n8nEnv(): NodeJS.ProcessEnv;
 	/** `n8n import:credentials` entry: a hubspotAppToken credential with the token. */
-	credential(id?: string): { id: string; name: string; type: string; data: Record<string, unknown> };
+	credential(id?: string): {
+		id: string;
+		name: string;
+		type: string;
+		data: Record<string, unknown>;
+	};
 	close(): Promise<void>;
 }
 
@@ -787,7 +803,9 @@ export async function startHubspotSandbox(
 		}
 		dailyUsed++;
 		window.push(Date.now());
-		const limit = limited.find((l) => l.left > 0 && (!l.prefix || url.pathname.startsWith(l.prefix)));
+		const limit = limited.find(
+			(l) => l.left > 0 && (!l.prefix || url.pathname.startsWith(l.prefix)),
+		);
 		if (limit) {
 			limit.left--;
 			fail(
@@ -809,7 +827,9 @@ export async function startHubspotSandbox(
 		const route = /^\/crm\/v3\/objects\/([a-z_]+)(?:\/([^/]+))?\/?$/.exec(url.pathname);
 		const type = route?.[1] as ObjectType | undefined;
 		if (!route || !type || !TYPES.includes(type)) {
-			fail(new HubspotError(404, 'OBJECT_NOT_FOUND', `Unable to route ${req.method} ${url.pathname}`));
+			fail(
+				new HubspotError(404, 'OBJECT_NOT_FOUND', `Unable to route ${req.method} ${url.pathname}`),
+			);
 			return;
 		}
 		const sub = route[2];

@@ -15,8 +15,7 @@ import {
 	ACTIVITY_TO_HUBSPOT_NOTE,
 	ACTIVITY_TO_ODOO_MESSAGE,
 	HUBSPOT_COMPANY_TO_ACCOUNT,
-	HUBSPOT_PROFILE_CONTACT_TO_CONTACT,
-	HUBSPOT_SEARCH_CONTACT_TO_CONTACT,
+	HUBSPOT_CONTACT_TO_CONTACT,
 	ODOO_COMPANY_TO_ACCOUNT,
 	ODOO_PERSON_TO_CONTACT,
 } from './mappings.cjs';
@@ -42,7 +41,6 @@ const N = {
 	noOp: ['n8n-nodes-base.noOp', 1],
 	http: ['n8n-nodes-base.httpRequest', 4.2],
 	odoo: ['n8n-nodes-base.odoo', 2],
-	hubspot: ['n8n-nodes-base.hubspot', 2.2],
 	checkpoint: ['n8n-nodes-daktela.syncCheckpoint', 1],
 	mapper: ['n8n-nodes-daktela.fieldMapper', 1],
 	daktela: ['n8n-nodes-daktela.daktela', 1],
@@ -501,7 +499,103 @@ function odooBatchCrmToDaktela(scaled = false): TemplateWorkflow {
 	return wf.build();
 }
 
-const HUBSPOT_AUTH = { authentication: 'appToken' };
+// HubSpot: CRM v3 APIs through the HTTP Request node with the HubSpot private-app credential
+// (n8n's HubSpot node 2.2 reads companies, calls and notes through HubSpot's legacy v1 / v2 APIs).
+const HUBSPOT_API = 'https://api.hubapi.com/crm/v3/objects';
+
+function hubspotRequest(
+	wf: WorkflowBuilder,
+	name: string,
+	position: [number, number],
+	request: {
+		method: 'GET' | 'POST';
+		url: string;
+		jsonBody?: string;
+		options?: Record<string, unknown>;
+	},
+	extra: Parameters<WorkflowBuilder['node']>[5] = {},
+): string {
+	return add(
+		wf,
+		'http',
+		name,
+		position,
+		{
+			method: request.method,
+			url: request.url,
+			authentication: 'predefinedCredentialType',
+			nodeCredentialType: 'hubspotAppToken',
+			...(request.jsonBody
+				? { sendBody: true, specifyBody: 'json', jsonBody: request.jsonBody }
+				: {}),
+			options: request.options ?? {},
+		},
+		{ ...extra, credentials: credential('hubspotAppToken') },
+	);
+}
+
+/** The last-modified property HubSpot keeps per object (contacts have their own name for it). */
+const HUBSPOT_MODIFIED = {
+	companies: 'hs_lastmodifieddate',
+	contacts: 'lastmodifieddate',
+} as const;
+const HUBSPOT_PROPERTIES = {
+	companies: ['name', 'phone', 'website', 'description', 'hs_lastmodifieddate'],
+	contacts: [
+		'firstname',
+		'lastname',
+		'email',
+		'phone',
+		'mobilephone',
+		'jobtitle',
+		'associatedcompanyid',
+		'lastmodifieddate',
+	],
+} as const;
+
+/**
+ * HubSpot search: records modified since `since` (ms), oldest first, 100 a page, following
+ * `paging.next.after`; at most 100 pages (HubSpot's 10,000 results per query): the checkpoint
+ * moves to the last one and the next run goes on from there. A 429 is retried.
+ */
+function hubspotChangedSince(
+	wf: WorkflowBuilder,
+	name: string,
+	position: [number, number],
+	object: 'companies' | 'contacts',
+): string {
+	const modified = HUBSPOT_MODIFIED[object];
+	const properties = HUBSPOT_PROPERTIES[object].map((p) => `'${p}'`).join(', ');
+	return hubspotRequest(
+		wf,
+		name,
+		position,
+		{
+			method: 'POST',
+			url: `${HUBSPOT_API}/${object}/search`,
+			jsonBody: `={{ JSON.stringify({ filterGroups: [{ filters: [{ propertyName: '${modified}', operator: 'GTE', value: String($json.since ?? 0) }] }], sorts: [{ propertyName: '${modified}', direction: 'ASCENDING' }], properties: [${properties}], limit: 100 }) }}`,
+			options: {
+				pagination: {
+					pagination: {
+						paginationMode: 'updateAParameterInEachRequest',
+						parameters: {
+							parameters: [
+								{ type: 'body', name: 'after', value: '={{ $response.body.paging?.next?.after }}' },
+							],
+						},
+						paginationCompleteWhen: 'other',
+						completeExpression: '={{ !$response.body.paging?.next?.after }}',
+						limitPagesFetched: true,
+						maxRequests: 100,
+						// HubSpot allows 5 search requests a second per account.
+						requestInterval: 250,
+					},
+				},
+			},
+		},
+		{ retryOnFail: true, maxTries: 3, waitBetweenTries: 1500 },
+	);
+}
 
 function hubspotBatchCrmToDaktela(scaled = false): TemplateWorkflow {
 	const sync = 'hubspot-to-daktela';
@@ -518,134 +612,73 @@ function hubspotBatchCrmToDaktela(scaled = false): TemplateWorkflow {
 	batchCrmToDaktelaNotes(
 		wf,
 		{ crm: 'HubSpot', sync, scaled },
-		`### 3. Read what changed in HubSpot\n**Swap this node for your CRM** (Odoo, Pipedrive, Salesforce …): use its "get many" with its *modified since* filter set to \`{{ $json.since }}\`.\n\nCompanies: **Get Recently Created/Updated**, option *Since*. Contacts: **Search**, filter *Last Modified Date ≥ since* (milliseconds), sorted ascending. HubSpot search returns at most 10,000 records per run.`,
+		`### 3. Read what changed in HubSpot\n**Swap these nodes for your CRM** (Odoo, Pipedrive, Salesforce …): use its "get many" with its *modified since* filter set to \`{{ $json.since }}\`.\n\nHere: HubSpot's CRM **search** (HTTP Request with the HubSpot credential), *last modified ≥ since*, oldest first, page by page; **One item per …** splits the pages. At most 10,000 records per run (HubSpot's search limit): the next run goes on from there.`,
 	);
 	const starts = triggers(wf);
-
-	const getAccounts = getCursor(wf, 'Get accounts cursor', [260, 40], sync, 'accounts', {
-		sinceFormat: 'iso',
-		...stateFrom,
-	});
-	const companies = add(
-		wf,
-		'hubspot',
-		'HubSpot: companies changed since',
-		[520, 40],
+	const rows = [
 		{
-			...HUBSPOT_AUTH,
-			resource: 'company',
-			operation: 'getRecentlyCreatedUpdated',
-			returnAll: true,
-			additionalFields: {
-				since: "={{ $json.since ?? '' }}",
-				propertiesCollection: {
-					propertiesValues: {
-						properties: ['name', 'phone', 'website', 'description', 'hs_lastmodifieddate'],
-						propertyMode: 'valueOnly',
-					},
-				},
-			},
+			y: 40,
+			entity: 'accounts',
+			resource: 'account' as const,
+			object: 'companies' as const,
+			label: 'companies',
+			mapping: HUBSPOT_COMPANY_TO_ACCOUNT,
 		},
-		{ credentials: credential('hubspotAppToken') },
-	);
-	const skipAccounts = skip(
-		wf,
-		'Skip accounts already synced',
-		[780, 40],
-		sync,
-		'accounts',
-		'={{ $json.companyId }}',
-		'={{ $json.properties.hs_lastmodifieddate.value }}',
-	);
-	const mapAccounts = mapper(
-		wf,
-		'Map companies to Daktela accounts',
-		[1040, 40],
-		'account',
-		HUBSPOT_COMPANY_TO_ACCOUNT,
-	);
-	const writeAccounts = upsert(wf, 'Daktela: create or update accounts', [1300, 40], 'account');
-	const commitAccounts = commit(wf, 'Commit accounts cursor', [1560, 40], sync, 'accounts');
-
-	const getContacts = getCursor(wf, 'Get contacts cursor', [260, 300], sync, 'contacts', {
-		sinceFormat: 'unixMs',
-		...stateFrom,
-	});
-	const contacts = add(
-		wf,
-		'hubspot',
-		'HubSpot: contacts changed since',
-		[520, 300],
 		{
-			...HUBSPOT_AUTH,
-			resource: 'contact',
-			operation: 'search',
-			returnAll: true,
-			filterGroupsUi: {
-				filterGroupsValues: [
-					{
-						filtersUi: {
-							filterValues: [
-								{
-									// "|number" makes n8n offer Greater Than Or Equal for this date property;
-									// the node sends only the name before "|".
-									propertyName: 'lastmodifieddate|number',
-									operator: 'GTE',
-									value: '={{ $json.since ?? 0 }}',
-								},
-							],
-						},
-					},
-				],
-			},
-			additionalFields: {
-				direction: 'ASCENDING',
-				sortBy: 'lastmodifieddate',
-				properties: [
-					'firstname',
-					'lastname',
-					'email',
-					'phone',
-					'mobilephone',
-					'jobtitle',
-					'associatedcompanyid',
-					'lastmodifieddate',
-				],
-			},
+			y: 300,
+			entity: 'contacts',
+			resource: 'contact' as const,
+			object: 'contacts' as const,
+			label: 'contacts',
+			mapping: HUBSPOT_CONTACT_TO_CONTACT,
 		},
-		{ credentials: credential('hubspotAppToken') },
-	);
-	const skipContacts = skip(
-		wf,
-		'Skip contacts already synced',
-		[780, 300],
-		sync,
-		'contacts',
-		'={{ $json.id }}',
-		'={{ $json.updatedAt }}',
-	);
-	const mapContacts = mapper(
-		wf,
-		'Map contacts to Daktela contacts',
-		[1040, 300],
-		'contact',
-		HUBSPOT_SEARCH_CONTACT_TO_CONTACT,
-	);
-	const writeContacts = upsert(wf, 'Daktela: create or update contacts', [1300, 300], 'contact');
-	const commitContacts = commit(wf, 'Commit contacts cursor', [1560, 300], sync, 'contacts');
-
-	wf.chain(getAccounts, companies, skipAccounts, mapAccounts, writeAccounts, commitAccounts);
-	wf.chain(getContacts, contacts, skipContacts, mapContacts, writeContacts, commitContacts);
-	connectRows(
-		wf,
-		starts,
-		sync,
-		[
-			{ entity: 'accounts', y: 40, get: getAccounts, commit: commitAccounts },
-			{ entity: 'contacts', y: 300, get: getContacts, commit: commitContacts },
-		],
-		scaled,
-	);
+	];
+	const wired: SyncRow[] = [];
+	for (const row of rows) {
+		const noun = row.entity;
+		const get = getCursor(wf, `Get ${noun} cursor`, [260, row.y], sync, noun, {
+			sinceFormat: 'unixMs',
+			...stateFrom,
+		});
+		const crm = hubspotChangedSince(
+			wf,
+			`HubSpot: ${row.label} changed since`,
+			[520, row.y],
+			row.object,
+		);
+		const split = add(
+			wf,
+			'splitOut',
+			`One item per ${row.label.replace(/ies$/, 'y').replace(/s$/, '')}`,
+			[650, row.y + 120],
+			{
+				fieldToSplitOut: 'results',
+				include: 'noOtherFields',
+				options: {},
+			},
+		);
+		const skipped = skip(
+			wf,
+			`Skip ${noun} already synced`,
+			[780, row.y],
+			sync,
+			noun,
+			'={{ $json.id }}',
+			`={{ $json.properties.${HUBSPOT_MODIFIED[row.object]} }}`,
+		);
+		const map = mapper(
+			wf,
+			`Map ${row.label} to Daktela ${noun}`,
+			[1040, row.y],
+			row.resource,
+			row.mapping,
+		);
+		const write = upsert(wf, `Daktela: create or update ${noun}`, [1300, row.y], row.resource);
+		const done = commit(wf, `Commit ${noun} cursor`, [1560, row.y], sync, noun);
+		wf.chain(get, crm, split, skipped, map, write, done);
+		wired.push({ entity: noun, y: row.y, get, commit: done });
+	}
+	connectRows(wf, starts, sync, wired, scaled);
 	return wf.build();
 }
 
@@ -761,46 +794,30 @@ function odooBatchActivitiesToCrm(): TemplateWorkflow {
 	return wf.build();
 }
 
-function hubspotCall(wf: WorkflowBuilder, name: string, position: [number, number], cont: boolean) {
-	return add(
+/** An engagement (call or note) on the HubSpot contact, with HubSpot's contact association. */
+function hubspotEngagement(
+	wf: WorkflowBuilder,
+	name: string,
+	position: [number, number],
+	cont: boolean,
+	kind: 'calls' | 'notes',
+) {
+	const properties =
+		kind === 'calls'
+			? "hs_timestamp: $json.timestamp, hs_call_title: $json.title, hs_call_body: $json.body, hs_call_duration: String($json.duration_ms ?? 0), hs_call_status: 'COMPLETED'"
+			: 'hs_timestamp: $json.timestamp, hs_note_body: $json.body';
+	// HubSpot-defined association types: call -> contact 194, note -> contact 202.
+	const association = kind === 'calls' ? 194 : 202;
+	return hubspotRequest(
 		wf,
-		'hubspot',
-		name,
-		position,
-		{
-			...HUBSPOT_AUTH,
-			resource: 'engagement',
-			operation: 'create',
-			type: 'call',
-			metadata: {
-				body: '={{ $json.body }}',
-				durationMilliseconds: '={{ $json.duration_ms }}',
-				status: 'COMPLETED',
-			},
-			additionalFields: { associations: { contactIds: '={{ $json.contact_id }}' } },
-		},
-		{ ...(cont ? CONTINUE : {}), credentials: credential('hubspotAppToken') },
-	);
-}
-
-function hubspotNote(wf: WorkflowBuilder, name: string, position: [number, number], cont: boolean) {
-	return add(
-		wf,
-		'http',
 		name,
 		position,
 		{
 			method: 'POST',
-			url: 'https://api.hubapi.com/crm/v3/objects/notes',
-			authentication: 'predefinedCredentialType',
-			nodeCredentialType: 'hubspotAppToken',
-			sendBody: true,
-			specifyBody: 'json',
-			jsonBody:
-				'={{ JSON.stringify({ properties: { hs_timestamp: $json.timestamp, hs_note_body: $json.body }, associations: [{ to: { id: String($json.contact_id) }, types: [{ associationCategory: "HUBSPOT_DEFINED", associationTypeId: 202 }] }] }) }}',
-			options: {},
+			url: `${HUBSPOT_API}/${kind}`,
+			jsonBody: `={{ JSON.stringify({ properties: { ${properties} }, associations: [{ to: { id: String($json.contact_id) }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: ${association} }] }] }) }}`,
 		},
-		{ ...(cont ? CONTINUE : {}), credentials: credential('hubspotAppToken') },
+		cont ? CONTINUE : {},
 	);
 }
 
@@ -810,7 +827,7 @@ function hubspotBatchActivitiesToCrm(): TemplateWorkflow {
 	batchActivitiesNotes(
 		wf,
 		'HubSpot',
-		'Here: calls (upper row) become HubSpot **call engagements** (HubSpot node, *Engagement → Create*, type Call); e-mails, chats and messages (lower row) become HubSpot **notes** (HTTP Request to the notes API with the HubSpot credential). Each row has its own checkpoint.',
+		'Here: calls (upper row) become HubSpot **calls**, e-mails, chats and messages (lower row) HubSpot **notes**, each on the contact (HTTP Request to the CRM calls / notes API with the HubSpot credential). Each row has its own checkpoint.',
 	);
 	const [schedule, manual] = triggers(wf);
 	const rows = [
@@ -821,7 +838,8 @@ function hubspotBatchActivitiesToCrm(): TemplateWorkflow {
 			read: 'Daktela: calls closed since',
 			map: 'Map calls to HubSpot calls',
 			mapping: ACTIVITY_TO_HUBSPOT_CALL,
-			write: (name: string, pos: [number, number]) => hubspotCall(wf, name, pos, true),
+			write: (name: string, pos: [number, number]) =>
+				hubspotEngagement(wf, name, pos, true, 'calls'),
 			writeName: 'HubSpot: log call',
 		},
 		{
@@ -831,7 +849,8 @@ function hubspotBatchActivitiesToCrm(): TemplateWorkflow {
 			read: 'Daktela: e-mails, chats, messages closed since',
 			map: 'Map messages to HubSpot notes',
 			mapping: ACTIVITY_TO_HUBSPOT_NOTE,
-			write: (name: string, pos: [number, number]) => hubspotNote(wf, name, pos, true),
+			write: (name: string, pos: [number, number]) =>
+				hubspotEngagement(wf, name, pos, true, 'notes'),
 			writeName: 'HubSpot: log note',
 		},
 	];
@@ -965,7 +984,7 @@ function hubspotRealtimeDaktelaToCrm(): TemplateWorkflow {
 	realtimeDaktelaNotes(
 		wf,
 		'HubSpot',
-		'Here: calls become HubSpot **call engagements** (HubSpot node); e-mails, chats and messages become HubSpot **notes** (HTTP Request to the notes API with the HubSpot credential).',
+		'Here: calls become HubSpot **calls**, e-mails, chats and messages HubSpot **notes**, each on the contact (HTTP Request to the CRM calls / notes API with the HubSpot credential).',
 		'\n\n**A call?** sends calls to the upper row, e-mails, chats and messages to the lower one.',
 	);
 	const trigger = daktelaTrigger(wf, id);
@@ -990,7 +1009,7 @@ function hubspotRealtimeDaktelaToCrm(): TemplateWorkflow {
 		'activity',
 		ACTIVITY_TO_HUBSPOT_CALL,
 	);
-	const writeCall = hubspotCall(wf, 'HubSpot: log call', [1040, -100], false);
+	const writeCall = hubspotEngagement(wf, 'HubSpot: log call', [1040, -100], false, 'calls');
 	const mapNote = mapper(
 		wf,
 		'Map message to HubSpot note',
@@ -998,7 +1017,7 @@ function hubspotRealtimeDaktelaToCrm(): TemplateWorkflow {
 		'activity',
 		ACTIVITY_TO_HUBSPOT_NOTE,
 	);
-	const writeNote = hubspotNote(wf, 'HubSpot: log note', [1040, 100], false);
+	const writeNote = hubspotEngagement(wf, 'HubSpot: log note', [1040, 100], false, 'notes');
 	const skipIt = add(wf, 'noOp', 'Not a HubSpot contact: nothing to do', [520, 260], {});
 	wf.connect(trigger, linked);
 	wf.connect(linked, isCall, 0);
@@ -1125,6 +1144,8 @@ function countResults(
 	position: [number, number],
 	entity: 'account' | 'contact',
 	fetchNode: string,
+	/** The fetch's error as text (the HTTP Request node keeps an error object in `error`). */
+	fetchError = `$('${fetchNode}').all()[i]?.json.error`,
 ): string {
 	const ok = "['created', 'updated', 'unchanged']";
 	const count = (action: string) =>
@@ -1150,7 +1171,7 @@ function countResults(
 				'array',
 				// Input item i comes from id i (one item per id all the way). A failed CRM fetch has the
 				// clearest message; otherwise Daktela's (or the mapping's, as the Daktela node reports it).
-				`={{ $input.all().map((item, i) => ({ id: $('One item per id').all()[i]?.json.id ?? null, name: item.json.sync?.name || null, error: $('${fetchNode}').all()[i]?.json.error ?? item.json.sync?.error ?? null })).filter(e => e.error) }}`,
+				`={{ $input.all().map((item, i) => ({ id: $('One item per id').all()[i]?.json.id ?? null, name: item.json.sync?.name || null, error: ${fetchError} ?? item.json.sync?.error ?? null })).filter(e => e.error) }}`,
 			],
 		]),
 		{ executeOnce: true },
@@ -1238,7 +1259,7 @@ function hubspotRealtimeCrmToDaktela(): TemplateWorkflow {
 		wf,
 		'HubSpot',
 		path,
-		"Here: HubSpot *Company → Get* and *Contact → Get* by the id. In HubSpot, a workflow's *Send a webhook* action can send the request.",
+		"Here: HubSpot's CRM API *get a company / contact* by the id (HTTP Request with the HubSpot credential). In HubSpot, a workflow's *Send a webhook* action can send the request.",
 	);
 	const { isAccount } = requestNodes(wf, id, path, 'HubSpot');
 	const rows = [
@@ -1246,14 +1267,8 @@ function hubspotRealtimeCrmToDaktela(): TemplateWorkflow {
 			y: -20,
 			output: 0,
 			entity: 'account' as const,
+			object: 'companies' as const,
 			fetch: 'HubSpot: get company',
-			parameters: {
-				...HUBSPOT_AUTH,
-				resource: 'company',
-				operation: 'get',
-				companyId: rl('={{ $json.id }}'),
-				additionalFields: {},
-			},
 			map: 'Map company to Daktela account',
 			mapping: HUBSPOT_COMPANY_TO_ACCOUNT,
 			write: 'Daktela: create or update account',
@@ -1263,26 +1278,27 @@ function hubspotRealtimeCrmToDaktela(): TemplateWorkflow {
 			y: 180,
 			output: 1,
 			entity: 'contact' as const,
+			object: 'contacts' as const,
 			fetch: 'HubSpot: get contact',
-			parameters: {
-				...HUBSPOT_AUTH,
-				resource: 'contact',
-				operation: 'get',
-				contactId: rl('={{ $json.id }}'),
-				additionalFields: {},
-			},
 			map: 'Map contact to Daktela contact',
-			mapping: HUBSPOT_PROFILE_CONTACT_TO_CONTACT,
+			mapping: HUBSPOT_CONTACT_TO_CONTACT,
 			write: 'Daktela: create or update contact',
 			count: 'Count contact results',
 		},
 	];
 	const respond = answer(wf, [2000, 80]);
 	for (const row of rows) {
-		const fetch = add(wf, 'hubspot', row.fetch, [1100, row.y], row.parameters, {
-			...CONTINUE,
-			credentials: credential('hubspotAppToken'),
-		});
+		// "Valid request?" let only numeric ids through, so the id is safe in the URL.
+		const fetch = hubspotRequest(
+			wf,
+			row.fetch,
+			[1100, row.y],
+			{
+				method: 'GET',
+				url: `=${HUBSPOT_API}/${row.object}/{{ $json.id }}?properties=${HUBSPOT_PROPERTIES[row.object].join(',')}`,
+			},
+			CONTINUE,
+		);
 		const map = mapper(wf, row.map, [1320, row.y], row.entity, row.mapping);
 		const write = upsert(wf, row.write, [1540, row.y], row.entity);
 		const count = countResults(
@@ -1292,6 +1308,7 @@ function hubspotRealtimeCrmToDaktela(): TemplateWorkflow {
 			[1760, row.y],
 			row.entity,
 			row.fetch,
+			`(e => e?.message ?? e)($('${row.fetch}').all()[i]?.json.error)`,
 		);
 		wf.connect(isAccount, fetch, row.output);
 		wf.chain(fetch, map, write, count, respond);

@@ -176,88 +176,81 @@ mappings:
     expression: "{{ $json.time_close ? DateTime.fromISO($json.time_close).toUTC().toFormat('yyyy-MM-dd HH:mm:ss') : DateTime.now().toUTC().toFormat('yyyy-MM-dd HH:mm:ss') }}"
 `;
 
-const HUBSPOT_VALUE = (field: string) => `properties.${field}.value`;
-
-/** HubSpot company as the legacy companies API returns it (Get, Get Recently Created/Updated). */
+/**
+ * HubSpot company as the CRM v3 objects API returns it (search, get):
+ * { id, properties: { name, phone, ... }, createdAt, updatedAt }.
+ */
 export const HUBSPOT_COMPANY_TO_ACCOUNT = `# HubSpot company -> Daktela account. Daktela field on the left (cc_field), HubSpot
-# property on the right (crm_field). The HubSpot node returns companies as
-# { companyId, properties: { name: { value }, ... } }.
+# property on the right (crm_field). HubSpot's CRM API returns companies as
+# { id, properties: { name, phone, ... } }.
 entity: account
 lookup_field: name          # Daktela's unique name holds the HubSpot id: the key that finds the account again
 direction: crm_to_cc
 mappings:
   # External id: Daktela account name = "crm_account_" + HubSpot company id
   - cc_field: name
-    crm_field: companyId
+    crm_field: id
     required: true
     transformers:
       - name: prefix
         params: { value: "crm_account_" }
 
   - cc_field: title
-    crm_field: ${HUBSPOT_VALUE('name')}
+    crm_field: properties.name
     required: true
     transformers:
       - trim
 
   # Remove the lines of custom fields your Daktela accounts do not have
   - cc_field: customFields.number
-    crm_field: ${HUBSPOT_VALUE('phone')}
+    crm_field: properties.phone
     transformers:
       - name: phone_normalize
         params: { format: e164, on_invalid: keep }
       - wrap_array
 
   - cc_field: customFields.web
-    crm_field: ${HUBSPOT_VALUE('website')}
+    crm_field: properties.website
     transformers:
       - wrap_array
 
   - cc_field: description
-    crm_field: ${HUBSPOT_VALUE('description')}
+    crm_field: properties.description
 
   - cc_field: database
     value: default
 `;
 
-function hubspotContact(shape: 'search' | 'profile'): string {
-	const id = shape === 'search' ? 'id' : 'vid';
-	const p = (field: string) =>
-		shape === 'search' ? `properties.${field}` : `properties.${field}.value`;
-	const expr = (field: string) => `$json.${p(field)}`;
-	const intro =
-		shape === 'search'
-			? "# The HubSpot node's Search returns contacts as { id, properties: { firstname, ... } }."
-			: "# The HubSpot node's Get returns contacts as { vid, properties: { firstname: { value }, ... } }.";
-	return `# HubSpot contact -> Daktela contact. Daktela field on the left (cc_field), HubSpot
-# property on the right (crm_field).
-${intro}
+/** HubSpot contact as the CRM v3 objects API returns it (search, get). */
+export const HUBSPOT_CONTACT_TO_CONTACT = `# HubSpot contact -> Daktela contact. Daktela field on the left (cc_field), HubSpot
+# property on the right (crm_field). HubSpot's CRM API returns contacts as
+# { id, properties: { firstname, lastname, ... } }.
 entity: contact
 lookup_field: name          # Daktela's unique name holds the HubSpot id: the key that finds the contact again
 direction: crm_to_cc
 mappings:
   # External id: Daktela contact name = "crm_person_" + HubSpot contact id
   - cc_field: name
-    crm_field: ${id}
+    crm_field: id
     required: true
     transformers:
       - name: prefix
         params: { value: "crm_person_" }
 
   - cc_field: firstname
-    crm_field: ${p('firstname')}
+    crm_field: properties.firstname
 
   # Daktela needs a last name and a title: fall back to the e-mail address
   - cc_field: lastname
-    expression: "{{ ${expr('lastname')} || ${expr('email')} || 'Unknown' }}"
+    expression: "{{ $json.properties.lastname || $json.properties.email || 'Unknown' }}"
     required: true
 
   - cc_field: title
-    expression: "{{ [${expr('firstname')}, ${expr('lastname')}].filter(Boolean).join(' ') || ${expr('email')} || 'Unknown' }}"
+    expression: "{{ [$json.properties.firstname, $json.properties.lastname].filter(Boolean).join(' ') || $json.properties.email || 'Unknown' }}"
     required: true
 
   - cc_field: customFields.email
-    crm_field: ${p('email')}
+    crm_field: properties.email
     transformers:
       - trim
       - name: string_case
@@ -265,14 +258,14 @@ mappings:
       - wrap_array
 
   - cc_field: customFields.number
-    crm_field: ${p('phone')}
+    crm_field: properties.phone
     transformers:
       - name: phone_normalize
         params: { format: e164, on_invalid: keep }
       - wrap_array
 
   - cc_field: customFields.number
-    crm_field: ${p('mobilephone')}
+    crm_field: properties.mobilephone
     append: true
     transformers:
       - name: phone_normalize
@@ -281,7 +274,7 @@ mappings:
 
   # The primary company: the Daktela account is "crm_account_" + HubSpot company id
   - cc_field: account
-    crm_field: ${p('associatedcompanyid')}
+    crm_field: properties.associatedcompanyid
     transformers:
       - name: prefix
         params: { value: "crm_account_" }
@@ -291,15 +284,11 @@ mappings:
       resolve_to: name
 
   - cc_field: description
-    crm_field: ${p('jobtitle')}
+    crm_field: properties.jobtitle
 
   - cc_field: database
     value: default
 `;
-}
-
-export const HUBSPOT_SEARCH_CONTACT_TO_CONTACT = hubspotContact('search');
-export const HUBSPOT_PROFILE_CONTACT_TO_CONTACT = hubspotContact('profile');
 
 const HUBSPOT_ACTIVITY_COMMON = `  # The HubSpot contact: the Daktela contact is "crm_person_" + HubSpot id (see the CRM -> Daktela sync)
   - cc_field: contact
@@ -314,13 +303,17 @@ const HUBSPOT_ACTIVITY_COMMON = `  # The HubSpot contact: the Daktela contact is
         params: { value: "crm_person_", strict: true }
 `;
 
-export const ACTIVITY_TO_HUBSPOT_CALL = `# Daktela call -> HubSpot call engagement (the HubSpot node sets the fields below).
-# Daktela field on the left (cc_field), engagement field on the right (crm_field).
+export const ACTIVITY_TO_HUBSPOT_CALL = `# Daktela call -> HubSpot call (CRM calls API) on the contact's timeline.
+# Daktela field on the left (cc_field), call field on the right (crm_field).
 entity: activity
 lookup_field: name
 direction: cc_to_crm
 mappings:
 ${HUBSPOT_ACTIVITY_COMMON}
+  - cc_field: title
+    crm_field: title
+    template: "Daktela call: {title}"
+
   - cc_field: name
     crm_field: body
     template: "<p>Daktela call: {title} ({name})</p><p>Agent: {user.title}. Queue: {queue.title}.</p><p>{description}</p>"
@@ -329,9 +322,10 @@ ${HUBSPOT_ACTIVITY_COMMON}
     crm_field: duration_ms
     expression: "{{ Number($json.duration || 0) * 1000 }}"
 
+  # HubSpot wants the call's time in UTC
   - cc_field: time_close
     crm_field: timestamp
-    expression: "{{ $json.time_close || $json.time }}"
+    expression: "{{ DateTime.fromISO($json.time_close || $json.time).toUTC().toISO() }}"
 `;
 
 export const ACTIVITY_TO_HUBSPOT_NOTE = `# Daktela e-mail, chat or message -> HubSpot note on the contact's timeline.

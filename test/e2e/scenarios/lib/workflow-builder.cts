@@ -17,6 +17,9 @@ export interface TemplateNode {
 	onError?: 'continueRegularOutput' | 'continueErrorOutput' | 'stopWorkflow';
 	alwaysOutputData?: boolean;
 	executeOnce?: boolean;
+	retryOnFail?: boolean;
+	maxTries?: number;
+	waitBetweenTries?: number;
 	notes?: string;
 	notesInFlow?: boolean;
 }
