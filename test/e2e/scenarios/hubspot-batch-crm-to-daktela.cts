@@ -19,6 +19,7 @@
 import assert from 'node:assert/strict';
 
 import type { Scenario } from '../context.cjs';
+import type { ExecutionResult } from '../n8n.cjs';
 import { bindCredentials } from '../workflow.cjs';
 import { checkpointsOf, commitSummary, ran, runOk } from './lib/helpers.cjs';
 import { checkHubspotLanded, hubspotAndN8n, latestModified, searches } from './lib/hubspot.cjs';
@@ -39,9 +40,16 @@ export const scenario: Scenario = {
 		const id = await n8n.importWorkflow(bindCredentials(ctx.workflow, creds));
 
 		const checkLanded = (label: string) => checkHubspotLanded(label, hubspot, daktela);
+		// The stored cursors (one `n8n export:workflow`, a few seconds: read after runs 2 and 6);
+		// after the other runs, the cursor Commit saved (its summary: cursorAfter, persisted).
 		const cursors = async () => {
 			const stored = await checkpointsOf(n8n, id, SYNC);
 			return { accounts: stored.accounts?.cursor, contacts: stored.contacts?.cursor };
+		};
+		const committed = (result: ExecutionResult, entity: keyof typeof COMMIT) => {
+			const summary = commitSummary(result, COMMIT[entity]);
+			assert.equal(summary?.persisted, true, JSON.stringify(summary));
+			return summary?.cursorAfter?.time;
 		};
 		const contactId = (lastname: string) =>
 			hubspot.store.all('contacts').find((c) => c.properties.lastname === lastname)!.id;
@@ -52,10 +60,12 @@ export const scenario: Scenario = {
 		assert.equal(commitSummary(first, COMMIT.accounts)?.created, 2);
 		assert.equal(commitSummary(first, COMMIT.contacts)?.created, 4);
 		assert.equal(daktela.counters.get('POST'), 6, JSON.stringify(daktela.counters.snapshot()));
-		let stored = await cursors();
-		assert.equal(stored.accounts, latestModified(hubspot, 'companies'), 'accounts cursor');
-		assert.equal(stored.contacts, latestModified(hubspot, 'contacts'), 'contacts cursor');
-		const afterFirst = stored;
+		const afterFirst = {
+			accounts: committed(first, 'accounts'),
+			contacts: committed(first, 'contacts'),
+		};
+		assert.equal(afterFirst.accounts, latestModified(hubspot, 'companies'), 'accounts cursor');
+		assert.equal(afterFirst.contacts, latestModified(hubspot, 'contacts'), 'contacts cursor');
 
 		// 2. Nothing changed; HubSpot rate-limits the first search: retried, nothing written.
 		daktela.counters.reset();
@@ -90,9 +100,8 @@ export const scenario: Scenario = {
 		assert.equal(daktela.counters.get('POST') + daktela.counters.get('PUT', 'accounts'), 0);
 		assert.equal(commitSummary(third, COMMIT.contacts)?.updated, 1);
 		checkLanded('third run');
-		stored = await cursors();
-		assert.equal(stored.contacts, jana.properties.lastmodifieddate, 'contacts cursor = Jana');
-		assert.equal(stored.accounts, afterFirst.accounts, 'accounts cursor unchanged');
+		assert.equal(committed(third, 'contacts'), jana.properties.lastmodifieddate, 'cursor = Jana');
+		assert.ok(!ran(third, COMMIT.accounts), 'no account changed: the accounts cursor stays');
 
 		// 4. Daktela rejects one contact (invalid e-mail); another change is written.
 		tick();
@@ -112,10 +121,10 @@ export const scenario: Scenario = {
 			daktela.store.get('contacts', `crm_person_${contactId('Svoboda')}`)?.description,
 			'Sales',
 		);
-		stored = await cursors();
+		const heldCursor = committed(fourth, 'contacts');
 		assert.ok(
-			stored.contacts !== undefined && stored.contacts < badModified,
-			`the contacts cursor moved past the failed record: ${stored.contacts} >= ${badModified}`,
+			heldCursor !== undefined && heldCursor < badModified,
+			`the contacts cursor moved past the failed record: ${heldCursor} >= ${badModified}`,
 		);
 
 		// 5. Fixed in HubSpot: written, and the cursor moves on.
@@ -126,7 +135,7 @@ export const scenario: Scenario = {
 		const fifth = await runOk(n8n, id, 'fifth run');
 		assert.equal(commitSummary(fifth, COMMIT.contacts)?.failed, 0);
 		checkLanded('fifth run');
-		assert.equal((await cursors()).contacts, fixed.properties.lastmodifieddate);
+		assert.equal(committed(fifth, 'contacts'), fixed.properties.lastmodifieddate);
 
 		// 6. More than one page: 150 new contacts, one second apart.
 		const acme = hubspot.store.all('companies')[0];
@@ -151,7 +160,10 @@ export const scenario: Scenario = {
 			'the search went to the second page',
 		);
 		checkLanded('sixth run');
-		assert.equal((await cursors()).contacts, latestModified(hubspot, 'contacts'));
+		assert.deepEqual(await cursors(), {
+			accounts: afterFirst.accounts,
+			contacts: latestModified(hubspot, 'contacts'),
+		});
 		ctx.log(`run 4 (one failure): ${failedRun?.message}`);
 		ctx.log(`run 6 (150 new, 2 pages): ${commitSummary(sixth, COMMIT.contacts)?.message}`);
 	},

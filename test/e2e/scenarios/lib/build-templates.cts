@@ -1144,7 +1144,7 @@ function countResults(
 	position: [number, number],
 	entity: 'account' | 'contact',
 	fetchNode: string,
-	/** The fetch's error as text (the HTTP Request node keeps an error object in `error`). */
+	/** The fetch's error as text, from the fetch node's output item `i`. */
 	fetchError = `$('${fetchNode}').all()[i]?.json.error`,
 ): string {
 	const ok = "['created', 'updated', 'unchanged']";
@@ -1296,6 +1296,9 @@ function hubspotRealtimeCrmToDaktela(): TemplateWorkflow {
 			{
 				method: 'GET',
 				url: `=${HUBSPOT_API}/${row.object}/{{ $json.id }}?properties=${HUBSPOT_PROPERTIES[row.object].join(',')}`,
+				// HubSpot's answer as the item also on an error (404 "Object not found." ...), so
+				// the counts below can report HubSpot's own message for that id.
+				options: { response: { response: { neverError: true } } },
 			},
 			CONTINUE,
 		);
@@ -1308,7 +1311,7 @@ function hubspotRealtimeCrmToDaktela(): TemplateWorkflow {
 			[1760, row.y],
 			row.entity,
 			row.fetch,
-			`(e => e?.message ?? e)($('${row.fetch}').all()[i]?.json.error)`,
+			`($('${row.fetch}').all()[i]?.json.status === 'error' ? $('${row.fetch}').all()[i].json.category + ': ' + $('${row.fetch}').all()[i].json.message : null)`,
 		);
 		wf.connect(isAccount, fetch, row.output);
 		wf.chain(fetch, map, write, count, respond);
