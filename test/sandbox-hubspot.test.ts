@@ -3,52 +3,8 @@
  * on), and its route hook sends api.hubapi.com, and only it, to the sandbox in a child process.
  * Requests go over real TLS, trusting only the sandbox's own certificate for api.hubapi.com.
  */
-import { execFile } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as https from 'node:https';
-import { promisify } from 'node:util';
-
 import { startHubspotSandbox, type HubspotSandbox } from './sandbox/hubspot.cjs';
-
-type Json = Record<string, any>;
-
-function call(
-	hs: HubspotSandbox,
-	method: string,
-	path: string,
-	body?: unknown,
-	token: string | null = hs.token,
-): Promise<{ status: number; headers: Record<string, unknown>; json: Json }> {
-	return new Promise((resolve, reject) => {
-		const req = https.request(
-			{
-				host: '127.0.0.1',
-				port: hs.port,
-				servername: 'api.hubapi.com',
-				ca: fs.readFileSync(hs.certFile),
-				method,
-				path,
-				headers: {
-					'content-type': 'application/json',
-					...(token === null ? {} : { authorization: `Bearer ${token}` }),
-				},
-			},
-			(res) => {
-				let text = '';
-				res.on('data', (chunk: Buffer) => (text += chunk.toString()));
-				res.on('end', () =>
-					resolve({
-						status: res.statusCode ?? 0,
-						headers: res.headers,
-						json: text ? JSON.parse(text) : {},
-					}),
-				);
-			},
-		);
-		req.on('error', reject);
-		req.end(body === undefined ? undefined : JSON.stringify(body));
-	});
-}
+import { hubspotCall as call, runNode, type Json } from './support/hubspot-client.cjs';
 
 describe('sandbox HubSpot (CRM v3)', () => {
 	let hs: HubspotSandbox;
@@ -232,23 +188,16 @@ describe('sandbox HubSpot (CRM v3)', () => {
 				});
 			}).on('error', (e) => { process.stdout.write(JSON.stringify({ error: String(e) })); });
 		`;
-		const { stdout } = await promisify(execFile)(process.execPath, ['-e', script], {
-			env: { ...process.env, ...hs.n8nEnv() },
-		});
-		const out = JSON.parse(stdout) as Json;
+		const out = JSON.parse(await runNode(script, hs.n8nEnv())) as Json;
 		expect(out.status).toBe(200);
 		expect(out.total).toBe(hs.store.all('companies').length);
 		expect(out.lookup).toBe('127.0.0.1');
 		// Without the hook's environment, api.hubapi.com is not the sandbox (and its certificate is
 		// not trusted): nothing outside the hooked process changes.
-		const plain = await promisify(execFile)(
-			process.execPath,
-			[
-				'-e',
-				`require('node:tls').connect({ host: '127.0.0.1', port: ${hs.port}, servername: 'api.hubapi.com' }).on('error', (e) => process.stdout.write(e.code)).on('secureConnect', () => process.stdout.write('trusted'))`,
-			],
-			{ env: { ...process.env, NODE_OPTIONS: '', NODE_EXTRA_CA_CERTS: '' } },
+		const plain = await runNode(
+			`require('node:tls').connect({ host: '127.0.0.1', port: ${hs.port}, servername: 'api.hubapi.com' }).on('error', (e) => process.stdout.write(e.code)).on('secureConnect', () => process.stdout.write('trusted'))`,
+			{ NODE_OPTIONS: '', NODE_EXTRA_CA_CERTS: '' },
 		);
-		expect(plain.stdout).not.toBe('trusted');
+		expect(plain).not.toBe('trusted');
 	});
 });
