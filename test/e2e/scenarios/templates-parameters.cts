@@ -4,8 +4,7 @@
  * n8n-workflow's NodeHelpers - getNodeParametersIssues (what the editor marks on a node and what
  * blocks activation) and getNodeParameters (a parameter that is not in the description, or not
  * shown with the other settings, is dropped). Run by the runtime's own Node 24 in its folder, so
- * the code is n8n's, not a copy. Option values are checked too (n8n's issue check does not). The HubSpot templates cannot run here; this is where their
- * parameters are checked.
+ * the code is n8n's, not a copy. Option values are checked too (n8n's issue check does not).
  *
  * Allowed issue: the Daktela Trigger's empty Secret (templates ship no secret; the user sets one).
  */
