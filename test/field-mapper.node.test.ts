@@ -205,7 +205,7 @@ describe('Field Mapper node, YAML mode', () => {
 		]);
 	});
 
-	it('preview: _preview (source -> target per field) on the first N items only, warnings on the first', async () => {
+	it('preview: _preview (one readable line per target field) on the first N items only, warnings on the first', async () => {
 		const r = await runNode({
 			node: FieldMapper,
 			parameters: {
@@ -216,13 +216,12 @@ describe('Field Mapper node, YAML mode', () => {
 			items: [{ full_name: 'A' }, { full_name: 'B' }, { full_name: 'C' }],
 		});
 		const out = r.outputs[0];
-		expect(out[0].json._preview).toContainEqual({
-			target: 'title',
-			source: 'full_name',
-			sourceValue: 'A',
-			value: 'A',
-		});
-		expect(out[1].json._preview).toHaveLength(7);
+		// An object of strings: n8n's Table view shows it as one "field: line" row per field.
+		expect((out[0].json._preview as Record<string, unknown>).title).toBe('full_name: "A" → "A"');
+		expect(Object.values(out[1].json._preview as object)).toHaveLength(7);
+		expect(Object.values(out[1].json._preview as object)).toEqual(
+			Array(7).fill(expect.stringMatching(/^.+: .+ → .+$/)),
+		);
 		expect(out[2].json._preview).toBeUndefined();
 		expect(out[0].json._warnings).toEqual([
 			expect.stringContaining('line 7, column 15'),
@@ -246,6 +245,38 @@ describe('Field Mapper node, YAML mode', () => {
 			expect.stringMatching(/^line 10, column 5, .*phone_normalize has no default country/),
 			expect.stringMatching(/^line 10, column 15/),
 		]);
+	});
+
+	it('one hint for the same warning on several entries, naming every line; preview keeps both entries', async () => {
+		const mapping = [
+			'entity: contact',
+			'lookup_field: name',
+			'mappings:',
+			'  - cc_field: name',
+			'    crm_field: id',
+			'  - cc_field: customFields.number',
+			'    crm_field: phone',
+			'    transformers: [phone_normalize, wrap_array]',
+			'  - cc_field: customFields.number',
+			'    crm_field: mobile',
+			'    append: true',
+			'    transformers: [phone_normalize, wrap_array]',
+		].join('\n');
+		const r = await runNode({
+			node: FieldMapper,
+			parameters: { entity: 'contact', mapping, options: { preview: true } },
+			items: [{ id: 7, phone: '+420 601 123 456', mobile: '+420 602 000 111' }],
+		});
+		const hints = r.run.data.resultData.runData['Field Mapper'][0].hints ?? [];
+		expect(hints.map((h) => h.message)).toEqual([
+			expect.stringMatching(/^line 6, line 9: phone_normalize has no default country/),
+		]);
+		expect(r.outputs[0][0].json._preview).toEqual({
+			name: 'id: 7 → 7',
+			'customFields.number': 'phone: "+420 601 123 456" → ["+420601123456","+420602000111"]',
+			'customFields.number (2)':
+				'mobile: "+420 602 000 111" → ["+420601123456","+420602000111"]',
+		});
 	});
 
 	it('Variables fill ${NAME} placeholders, e.g. from n8n expressions', async () => {

@@ -28,13 +28,16 @@ function mappingParameter(entity: Entity): INodeProperties {
 		displayName: 'Mapping (YAML)',
 		name: 'mapping',
 		type: 'string',
-		typeOptions: { rows: 24 },
+		// n8n has no YAML editor; its code editor in Python mode gives line numbers (the errors name
+		// lines), a monospace font, no line wrapping and the right colours for # comments, and it has
+		// no linter that would flag YAML as bad Python.
+		typeOptions: { editor: 'codeNodeEditor', editorLanguage: 'python', rows: 24 },
 		default: defaultMapping,
 		required: true,
 		displayOptions: { show: { mappingMode: ['yaml'], entity: [entity] } },
 		description:
 			'The field mapping in the Daktela CRM Sync SDK format: entity, lookup_field and a list of mappings (cc_field = Daktela field, crm_field = CRM field, optional transformers, multi_value, relation). SDK mapping files can be pasted unchanged.',
-		hint: `Pre-filled with a working ${ENTITY_LABELS[entity].toLowerCase()} mapping: rename the crm_field names to your CRM's. The mapping is checked before any item runs; errors name the line and column.`,
+		hint: `One entry per Daktela field: cc_field is the Daktela ${ENTITY_LABELS[entity].toLowerCase()} field, crm_field the CRM field it comes from. Execute step to check it: a mistake is reported with its line number; Options > Preview shows each field's input and result.`,
 	};
 }
 
@@ -99,6 +102,7 @@ export const properties: INodeProperties[] = [
 		],
 		default: 'yaml',
 		description: 'How the mapping is written',
+		hint: 'Both give the same result. A visual mapping becomes YAML with Options > Export as YAML.',
 	},
 	mappingParameter('contact'),
 	mappingParameter('account'),
@@ -221,7 +225,8 @@ export const properties: INodeProperties[] = [
 				type: 'boolean',
 				default: false,
 				description:
-					'Whether to add _preview to the first items: for each target field, its source, the source value and the mapped value',
+					'Whether to add _preview to the first items: one line per target field, "source: input value → mapped value"',
+				hint: 'See _preview in the Table view of the output, one line per field. The Daktela node ignores it, so Preview can stay on.',
 			},
 			{
 				displayName: 'Preview Items',

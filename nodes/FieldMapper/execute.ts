@@ -11,6 +11,7 @@ import {
 	compileMapping,
 	FieldMappingError,
 	formatIssue,
+	issueLocation,
 	loadMapping,
 	mappingToYaml,
 	MappingValidationError,
@@ -18,7 +19,9 @@ import {
 	type CompiledMapping,
 	type Direction,
 	type Entity,
+	type MappingIssue,
 	type MappingSpec,
+	type PreviewRow,
 } from './mapping';
 
 interface Options {
@@ -97,6 +100,43 @@ function mappingText(ctx: IExecuteFunctions): string {
 	return value;
 }
 
+/** A value in a preview line: JSON, cut to 60 characters. */
+function previewValue(value: unknown): string {
+	const text = JSON.stringify(value) ?? 'null';
+	return text.length > 60 ? `${text.slice(0, 59)}…` : text;
+}
+
+/**
+ * `_preview` as one line per target field, `source: input value → mapped value`, so n8n's Table
+ * view shows one readable row per field (a field written by two entries gets "(2)").
+ */
+function previewLines(rows: PreviewRow[]): IDataObject {
+	const lines: IDataObject = {};
+	for (const row of rows) {
+		let key = row.target;
+		for (let n = 2; key in lines; n++) key = `${row.target} (${n})`;
+		lines[key] = `${row.source}: ${previewValue(row.sourceValue)} → ${previewValue(row.value)}`;
+	}
+	return lines;
+}
+
+/** One hint per distinct warning: the same advice for several entries names all their lines. */
+function warningHints(issues: MappingIssue[]): string[] {
+	const byMessage = new Map<string, MappingIssue[]>();
+	for (const issue of issues) {
+		const key = `${issue.message}\u0000${issue.suggestion ?? ''}`;
+		byMessage.set(key, [...(byMessage.get(key) ?? []), issue]);
+	}
+	return [...byMessage.values()].map((group) => {
+		if (group.length === 1) return formatIssue(group[0]);
+		const where = group.map((issue) =>
+			issue.line !== undefined ? `line ${issue.line}` : issueLocation(issue),
+		);
+		const { severity, message, suggestion } = group[0];
+		return `${where.join(', ')}: ${formatIssue({ severity, message, suggestion, path: '' })}`;
+	});
+}
+
 /** An invalid mapping lists its issues (with YAML lines) in the description. */
 function describeMappingError(error: unknown): string | undefined {
 	if (error instanceof MappingValidationError) return error.issues.map(formatIssue).join('\n');
@@ -165,7 +205,9 @@ export async function executeFieldMapper(this: IExecuteFunctions): Promise<INode
 	const warnings = compiled.warnings.map(formatIssue);
 	if (warnings.length > 0) {
 		this.addExecutionHints(
-			...warnings.slice(0, 10).map((message) => ({ message, location: 'outputPane' as const })),
+			...warningHints(compiled.warnings)
+				.slice(0, 10)
+				.map((message) => ({ message, location: 'outputPane' as const })),
 		);
 	}
 
@@ -192,7 +234,7 @@ export async function executeFieldMapper(this: IExecuteFunctions): Promise<INode
 				json = result.record as IDataObject;
 				if (result.lookup) json[LOOKUP_KEY] = result.lookup;
 				if (result.relations) json[RELATIONS_KEY] = result.relations as unknown as IDataObject;
-				json._preview = rows as unknown as IDataObject[];
+				json._preview = previewLines(rows);
 				if (i === 0 && warnings.length > 0) json._warnings = warnings;
 			} else {
 				const result = compiled.map(record, values);

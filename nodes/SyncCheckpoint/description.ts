@@ -115,6 +115,7 @@ const syncName: INodeProperties = {
 	default: 'crm-daktela',
 	description:
 		"Names this sync's state. Use the same Sync Name and Entity in the Get Cursor, Skip Processed and Commit steps of one sync, and another name for every other sync in the workflow. Renaming the node keeps the state; changing this name starts afresh.",
+	hint: 'The same in Get Cursor, Skip Processed and Commit of one sync; changing it starts the sync afresh',
 	displayOptions: only('get', 'skipProcessed', 'commit', 'reset'),
 };
 
@@ -123,6 +124,7 @@ const syncNameInspect: INodeProperties = {
 	required: false,
 	default: '',
 	description: 'The sync to show; leave empty to show every sync of this workflow',
+	hint: 'Execute step to see the stored cursor, retry list and last run of each entity',
 	displayOptions: only('inspect'),
 };
 

@@ -13,69 +13,28 @@
  * n8n folder, and exits. Ports: DEMO_N8N_PORT (5678), DEMO_DAKTELA_PORT (8640), DEMO_ODOO_PORT
  * (8641). N8N_DAKTELA_RUNTIME moves the runtime cache.
  */
-import { spawnSync } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as net from 'node:net';
-import * as path from 'node:path';
-
-import { startDaktelaSandbox, type DaktelaSandbox } from '../sandbox/daktela.cjs';
-import { startOdooSandbox, type OdooSandbox } from '../sandbox/odoo.cjs';
+import { loadTemplate } from './workflow.cjs';
 import {
-	buildAndPack,
-	N8n,
-	nodeOutput,
-	PACKAGE_NAME,
-	type CredentialInput,
-	type PackedPackage,
-} from './n8n.cjs';
-import { RestClient, waitForPublication } from './rest.cjs';
-import { ensureRuntime, type Runtime } from './runtime.cjs';
-import { bindCredentials, listTemplates, loadTemplate, type Workflow } from './workflow.cjs';
+	CRM_WEBHOOK_SECRET,
+	DAKTELA_WEBHOOK_SECRET,
+	OWNER,
+	startDemo,
+	stopDemo,
+	SYNC_TEMPLATE,
+	type DemoHandles,
+} from './demo-setup.cjs';
 
 const PORTS = {
 	n8n: Number(process.env.DEMO_N8N_PORT ?? 5678),
 	daktela: Number(process.env.DEMO_DAKTELA_PORT ?? 8640),
 	odoo: Number(process.env.DEMO_ODOO_PORT ?? 8641),
 };
-const OWNER = { email: 'demo@example.com', password: 'Daktela-Demo-2026' };
-const CRM_WEBHOOK_SECRET = 'demo-crm-webhook-secret';
-const DAKTELA_WEBHOOK_SECRET = 'demo-daktela-automation-secret';
-const SYNC_TEMPLATE = 'odoo-batch-crm-to-daktela.json';
-const PUBLISHED = ['odoo-realtime-crm-to-daktela.json', 'odoo-realtime-daktela-to-crm.json'];
 
 const bold = (text: string) => (process.stdout.isTTY ? `\x1b[1m${text}\x1b[0m` : text);
 const say = (text = '') => process.stdout.write(`${text}\n`);
 const step = (text: string) => say(`${bold('==')} ${text}`);
 
-function portFree(port: number): Promise<boolean> {
-	return new Promise((resolve) => {
-		const server = net.createServer();
-		server.once('error', () => resolve(false));
-		server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-	});
-}
-
-/** bcrypt hash for N8N_INSTANCE_OWNER_PASSWORD_HASH, with the bcryptjs that n8n itself uses. */
-function ownerPasswordHash(rt: Runtime, password: string): string {
-	const result = spawnSync(
-		rt.nodeBin,
-		['-e', "process.stdout.write(require('bcryptjs').hashSync(process.env.DEMO_PASSWORD, 10))"],
-		{ cwd: rt.dir, env: { ...rt.baseEnv(), DEMO_PASSWORD: password }, encoding: 'utf8' },
-	);
-	if (result.status !== 0 || !result.stdout.startsWith('$2')) {
-		throw new Error(`cannot hash the owner password with n8n's bcryptjs: ${result.stderr}`);
-	}
-	return result.stdout;
-}
-
-interface Started {
-	n8n?: N8n;
-	daktela?: DaktelaSandbox;
-	odoo?: OdooSandbox;
-	pkg?: PackedPackage;
-}
-
-const started: Started = {};
+const started: DemoHandles = {};
 let stopping = false;
 
 async function stopAll(reason: string, code: number): Promise<void> {
@@ -87,12 +46,7 @@ async function stopAll(reason: string, code: number): Promise<void> {
 		started.pkg?.cleanup?.();
 		say('Stopped.');
 	});
-	// SIGTERM to n8n's process group, SIGKILL after a grace period; then the in-process sandboxes.
-	await started.n8n?.dispose().catch(() => undefined);
-	await Promise.all([
-		started.daktela?.close().catch(() => undefined),
-		started.odoo?.close().catch(() => undefined),
-	]);
+	await stopDemo(started);
 	process.exit(code);
 }
 
@@ -117,96 +71,26 @@ async function main(): Promise<void> {
 		});
 	}
 	for (const [what, port] of Object.entries(PORTS)) {
-		if (!Number.isInteger(port) || port <= 0 || !(await portFree(port))) {
-			const variable = `DEMO_${what.toUpperCase()}_PORT`;
-			throw new Error(`port ${port} on 127.0.0.1 is not free: set ${variable} to another port`);
+		if (!Number.isInteger(port) || port <= 0) {
+			throw new Error(`DEMO_${what.toUpperCase()}_PORT is not a port number: ${port}`);
 		}
 	}
-
-	step('n8n runtime (n8n 2.41.1 on Node 24; the first time this installs it, a few minutes)');
-	const rt = await ensureRuntime();
-
-	step('package: npm pack (dist/ from npm run build)');
-	if (!fs.existsSync(path.join(__dirname, '..', '..', 'dist', 'nodes'))) {
-		throw new Error('dist/ is missing: run `npm run build` first (npm start does)');
-	}
-	started.pkg = buildAndPack({ build: false });
-
-	step(`sandboxes: Daktela on :${PORTS.daktela}, Odoo on :${PORTS.odoo}`);
-	started.daktela = await startDaktelaSandbox({
-		port: PORTS.daktela,
-		seed: { accounts: 5, contacts: 25, activities: 40 },
-	});
-	started.odoo = await startOdooSandbox({ port: PORTS.odoo });
-	const { daktela, odoo } = started;
-
-	step('n8n: credentials and templates');
-	const n8n = await N8n.create(rt, {
-		pkg: started.pkg,
-		port: PORTS.n8n,
-		env: {
-			N8N_INSTANCE_OWNER_MANAGED_BY_ENV: 'true',
-			N8N_INSTANCE_OWNER_EMAIL: OWNER.email,
-			N8N_INSTANCE_OWNER_FIRST_NAME: 'Demo',
-			N8N_INSTANCE_OWNER_LAST_NAME: 'Owner',
-			N8N_INSTANCE_OWNER_PASSWORD_HASH: ownerPasswordHash(rt, OWNER.password),
-			// One execution at a time: the Sync Checkpoint's state must not be written concurrently.
-			N8N_CONCURRENCY_PRODUCTION_LIMIT: '1',
-		},
-	});
-	started.n8n = n8n;
-	const credentials: CredentialInput[] = [
-		{
-			id: 'demoDaktela',
-			name: 'Daktela sandbox',
-			type: 'daktelaApi',
-			data: { url: daktela.url, accessToken: daktela.token, timeZone: 'Europe/Prague' },
-		},
-		...odoo.credentials({ odooApi: 'demoOdooRpc', odooApiKeyApi: 'demoOdooKey' }),
-		{
-			id: 'demoCrmWebhook',
-			name: 'CRM webhook secret (demo)',
-			type: 'httpHeaderAuth',
-			data: { name: 'X-Webhook-Secret', value: CRM_WEBHOOK_SECRET },
-		},
-	];
-	await n8n.importCredentials(credentials);
-	const bindings = Object.fromEntries(credentials.map((c) => [c.type, { id: c.id, name: c.name }]));
-	const workflows: Workflow[] = [];
-	let triggerPath = '';
-	for (const file of listTemplates()) {
-		const workflow = bindCredentials(loadTemplate(file), bindings);
-		const trigger = workflow.nodes.find((n) => n.type === `${PACKAGE_NAME}.daktelaTrigger`);
-		if (trigger && file.startsWith('odoo-')) {
-			trigger.parameters = { ...trigger.parameters, secret: DAKTELA_WEBHOOK_SECRET };
-			triggerPath = `${trigger.webhookId}/webhook`;
+	let demo;
+	try {
+		demo = await startDemo({ ports: PORTS, step, say }, started);
+	} catch (error) {
+		const busy = /port (\d+) on 127\.0\.0\.1 for (\w+) is not free/.exec(String(error));
+		if (busy) {
+			throw new Error(
+				`port ${busy[1]} on 127.0.0.1 is not free: set DEMO_${busy[2].toUpperCase()}_PORT to another port`,
+			);
 		}
-		workflows.push(workflow);
+		throw error;
 	}
-	const file = path.join(n8n.userFolder, 'demo-workflows.json');
-	fs.writeFileSync(file, JSON.stringify(workflows));
-	const imported = await n8n.cli(['import:workflow', `--input=${file}`]);
-	if (imported.code !== 0)
-		throw new Error(`import:workflow failed:\n${imported.stderr.slice(-2000)}`);
-	say(`   ${workflows.length} templates imported: ${listTemplates().join(', ')}`);
-
-	const sync = loadTemplate(SYNC_TEMPLATE);
-	step(`run: "${sync.name}" (n8n execute)`);
-	const result = await n8n.execute(String(sync.id));
-	if (!result.ok)
-		throw new Error(`the sync failed: ${result.error}\n${result.stdout.slice(-2000)}`);
-	say(
-		summaryLine(
-			'accounts',
-			nodeOutput(result.run, 'Commit accounts cursor')[0] as Record<string, unknown>,
-		),
-	);
-	say(
-		summaryLine(
-			'contacts',
-			nodeOutput(result.run, 'Commit contacts cursor')[0] as Record<string, unknown>,
-		),
-	);
+	const { daktela, odoo, server, triggerPath, summaries } = demo;
+	say(`   "${loadTemplate(SYNC_TEMPLATE).name}" ran once:`);
+	say(summaryLine('accounts', summaries.accounts));
+	say(summaryLine('contacts', summaries.contacts));
 	say('   Daktela now holds:');
 	for (const endpoint of ['accounts', 'contacts']) {
 		for (const record of daktela.store.list(endpoint)) {
@@ -219,43 +103,6 @@ async function main(): Promise<void> {
 			);
 		}
 	}
-
-	// Closed activities of CRM contacts, for the "Daktela -> Odoo: activities" template.
-	const daktelaTime = (ms: number) =>
-		new Intl.DateTimeFormat('sv-SE', {
-			timeZone: 'Europe/Prague',
-			dateStyle: 'short',
-			timeStyle: 'medium',
-		}).format(new Date(ms));
-	for (const [i, contact, type] of [
-		[1, 'crm_person_3', 'CALL'],
-		[2, 'crm_person_5', 'EMAIL'],
-		[3, 'crm_person_3', 'CHAT'],
-	] as const) {
-		daktela.store.put('activities', {
-			name: `activities_demo_${i}`,
-			title: `Demo ${type.toLowerCase()} ${i}`,
-			type,
-			action: 'CLOSE',
-			contact,
-			user: 'agent_novak',
-			queue: type === 'CALL' ? '3000' : type === 'EMAIL' ? '3001' : '3002',
-			duration: 60 * i,
-			time: daktelaTime(Date.now() - (30 - i) * 60_000),
-			time_close: daktelaTime(Date.now() - (20 - i) * 60_000),
-		});
-	}
-
-	step(`n8n: publish the Odoo real-time workflows, start on 127.0.0.1:${PORTS.n8n}`);
-	const published = PUBLISHED.map((name) => String(loadTemplate(name).id));
-	for (const id of published) await n8n.publishWorkflow(id);
-	const server = await n8n.startServer({ timeoutMs: 180000 });
-	const rest = new RestClient(server.url);
-	const login = await rest.request('POST', '/rest/login', {
-		emailOrLdapLoginId: OWNER.email,
-		password: OWNER.password,
-	});
-	if (login.status < 400) for (const id of published) await waitForPublication(rest, id, 60000);
 
 	say();
 	say(bold(`n8n is running: ${server.url}`));

@@ -12,7 +12,7 @@ export type {
 	RelationRef,
 } from './compile';
 export { DEFAULT_MAPPINGS } from './defaults';
-export { FieldMappingError, MappingValidationError, formatIssue } from './errors';
+export { FieldMappingError, MappingValidationError, formatIssue, issueLocation } from './errors';
 export { DAKTELA_FIELDS } from './fields';
 export { loadMapping } from './load';
 export type { LoadOptions } from './load';

@@ -114,6 +114,8 @@ interface BatchCrmNames {
 	sync: string;
 	/** Keeps the checkpoint in a Data Table (queue mode, n8n Cloud). */
 	scaled?: boolean;
+	/** Ends with a Sync Checkpoint Inspect node, "Show sync state". */
+	inspect?: boolean;
 }
 
 const SCALED_NOTE = `**Scaled: for queue mode (workers) and n8n Cloud**
@@ -139,7 +141,7 @@ function batchCrmToDaktelaNotes(wf: WorkflowBuilder, o: BatchCrmNames, crmNote: 
 		`### 4. Skip repeats\nRecords changed right at the checkpoint are read twice on purpose, so nothing is missed. **Skip Processed** drops the ones this sync already wrote.\n\n*Record ID* and *Cursor Value* point at the CRM's id and "last modified" fields.`,
 		`### 5. Translate fields\nThe **Field Mapper** turns a ${o.crm} record into a Daktela one with the YAML mapping: \`cc_field\` is the Daktela field, \`crm_field\` the ${o.crm} field.\n\nAdd or remove lines to change what is copied; a mistake is reported with its line number.`,
 		`### 6. Write to Daktela\n**Create or Update** finds each record by its external ID (\`crm_account_<id>\`, \`crm_person_<id>\`), creates new ones, updates changed ones and leaves the rest alone.\n\nOn error it **continues**, so one bad record does not stop the others.`,
-		`### 7. Save the checkpoint\n**Commit** moves the checkpoint past the records that were written. If one failed, the checkpoint stays before it and the next run tries again (as the Daktela CRM Sync SDK does).\n\nIts output is the run's summary: created, updated, unchanged, failed.${o.scaled ? '\n\n**Save … state** writes it to the Data Table.' : ''}`,
+		`### 7. Save the checkpoint\n**Commit** moves the checkpoint past the records that were written. If one failed, the checkpoint stays before it and the next run tries again (as the Daktela CRM Sync SDK does).\n\nIts output is the run's summary: created, updated, unchanged, failed.${o.scaled ? '\n\n**Save … state** writes it to the Data Table.' : ''}${o.inspect ? '\n\n**Show sync state** (Inspect) lists the cursor of each entity.' : ''}`,
 	];
 	steps.forEach((content, i) => wf.sticky(content, [i * 260 - 40, STEP_Y], STEP, i === 2 ? 3 : 7));
 }
@@ -433,7 +435,7 @@ function odooBatchCrmToDaktela(scaled = false): TemplateWorkflow {
 		: new WorkflowBuilder('dktOdooBatchToDaktela', 'Odoo → Daktela: companies and people (batch)');
 	batchCrmToDaktelaNotes(
 		wf,
-		{ crm: 'Odoo', sync, scaled },
+		{ crm: 'Odoo', sync, scaled, inspect: !scaled },
 		`### 3. Read what changed in Odoo\n**Swap this node for your CRM** (HubSpot, Pipedrive, Salesforce …): use its "get many" with its *modified since* filter set to \`{{ $json.since }}\`.\n\nHere: Odoo *Custom Resource* \`res.partner\`, filter **write_date ≥ since**; companies have *is_company* true, people false.`,
 	);
 	const utc = { sinceFormat: 'daktela', timeZone: 'UTC' };
@@ -496,6 +498,17 @@ function odooBatchCrmToDaktela(scaled = false): TemplateWorkflow {
 		wired.push({ entity: noun, y: row.y, get, commit: done });
 	}
 	connectRows(wf, starts, sync, wired, scaled);
+	if (!scaled) {
+		// The last step: the stored state of both entities, to read after a run.
+		const last = wired[wired.length - 1];
+		const show = add(wf, 'checkpoint', 'Show sync state', [1820, last.y], {
+			operation: 'inspect',
+			stateFrom: 'staticData',
+			syncName: sync,
+			entity: '',
+		});
+		wf.connect(last.commit, show);
+	}
 	return wf.build();
 }
 
