@@ -234,8 +234,9 @@ export const properties: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: 1 },
 				default: 5,
-				displayOptions: { show: { preview: [true] } },
-				description: 'How many of the first items get a _preview',
+				// No displayOptions: inside a collection they would name a top-level "preview"
+				// parameter, which does not exist, and the option could never be added.
+				description: 'With Preview on: how many of the first items get a _preview',
 			},
 			{
 				displayName: 'Time Zone',

@@ -139,8 +139,12 @@ function warningHints(issues: MappingIssue[]): string[] {
 
 /** An invalid mapping lists its issues (with YAML lines) in the description. */
 function describeMappingError(error: unknown): string | undefined {
-	if (error instanceof MappingValidationError) return error.issues.map(formatIssue).join('\n');
-	return undefined;
+	if (!(error instanceof MappingValidationError)) return undefined;
+	const lined = error.issues.some((issue) => issue.line !== undefined);
+	return (
+		error.issues.map(formatIssue).join('\n') +
+		(lined ? "\nFix it in Mapping (YAML): the line numbers are in the editor's left margin." : '')
+	);
 }
 
 /** A field that could not be mapped: the item, the field and the mapping entry to fix. */
