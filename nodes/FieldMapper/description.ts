@@ -102,7 +102,7 @@ export const properties: INodeProperties[] = [
 		],
 		default: 'yaml',
 		description: 'How the mapping is written',
-		hint: 'Both give the same result. A visual mapping becomes YAML with Options > Export as YAML.',
+		hint: 'Both give the same result; a visual mapping becomes YAML with Options > Export as YAML. Switching mode resets the other mode\'s mapping: copy your YAML first.',
 	},
 	mappingParameter('contact'),
 	mappingParameter('account'),

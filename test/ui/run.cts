@@ -5,9 +5,10 @@
  *
  * Steps (each asserts what the page shows): log in; open the Odoo batch template; open *Map
  * people*; change a crm_field in the YAML editor and see the output change; type an unknown
- * transformer and see the line-numbered "did you mean" error; Preview and read `_preview`; Visual
- * mode: map a field from a drop-down and export it to YAML; run the workflow from the editor and
- * read the Commit summary and the Sync Checkpoint Inspect state.
+ * transformer and see the line-numbered "did you mean" error; Preview and read `_preview`; run
+ * the workflow from the editor and read the Commit summary and the Sync Checkpoint Inspect state
+ * ("Show sync state"); Visual mode shows the lookup field and the Daktela fields to map. (Visual
+ * comes last: switching the mode resets the YAML to the default mapping.)
  *
  * Screenshots go to docs/images/ (used by the README). Needs `npm run build` first (CI does).
  * Ports: n8n 5790, sandboxes 8690/8691 (UI_N8N_PORT, UI_DAKTELA_PORT, UI_ODOO_PORT).
@@ -52,7 +53,9 @@ async function expectText(locator: Locator, expected: RegExp | string, timeout =
 		last = (await locator.allInnerTexts().catch(() => [])).join('\n');
 		if (typeof expected === 'string' ? last.includes(expected) : expected.test(last)) return last;
 		if (Date.now() > deadline) {
-			throw new Error(`expected ${String(expected)} in the page, but it shows:\n${last.slice(0, 3000)}`);
+			throw new Error(
+				`expected ${String(expected)} in the page, but it shows:\n${last.slice(0, 3000)}`,
+			);
 		}
 		await new Promise((r) => setTimeout(r, 250));
 	}
@@ -120,45 +123,55 @@ export async function runUi(page: Page, baseUrl: string): Promise<void> {
 		await expectText(ndv, 'cc_field is the Daktela contact field');
 	});
 
-	await step('change a crm_field (description: function -> email): the output changes', async () => {
-		await executeStep();
-		// Jana Nováková is a Buyer in Odoo: her Daktela description is her function.
-		const table = output.locator('table');
-		await expectText(table, 'Buyer');
-		await openEditor();
-		// The editor renders the lines in view: go to the end, where the description entry is.
-		await page.keyboard.press('Control+End');
-		await endOfLine('crm_field: function');
-		for (let i = 0; i < 'function'.length; i++) await page.keyboard.press('Backspace');
-		await page.keyboard.type('email');
-		await expectText(editor, /cc_field: description\s+crm_field: email\s/);
-		await shoot(page, 'field-mapper-yaml-editor.png', dialog);
-		await closeEditor();
-		await executeStep();
-		await expectText(output.locator('table'), /crm_person_3[\s\S]*jana\.novakova@acme\.example[\s\S]*jana\.novakova@acme\.example/);
-		const text = await output.locator('table').innerText();
-		if (text.includes('Buyer')) throw new Error(`the output still shows the old description:\n${text}`);
-		await shoot(page, 'field-mapper-yaml.png', ndv);
-	});
+	await step(
+		'change a crm_field (description: function -> email): the output changes',
+		async () => {
+			await executeStep();
+			// Jana Nováková is a Buyer in Odoo: her Daktela description is her function.
+			const table = output.locator('table');
+			await expectText(table, 'Buyer');
+			await openEditor();
+			// The editor renders the lines in view: go to the end, where the description entry is.
+			await page.keyboard.press('Control+End');
+			await endOfLine('crm_field: function');
+			for (let i = 0; i < 'function'.length; i++) await page.keyboard.press('Backspace');
+			await page.keyboard.type('email');
+			await expectText(editor, /cc_field: description\s+crm_field: email\s/);
+			await shoot(page, 'field-mapper-yaml-editor.png', dialog);
+			await closeEditor();
+			await executeStep();
+			await expectText(
+				output.locator('table'),
+				/crm_person_3[\s\S]*jana\.novakova@acme\.example[\s\S]*jana\.novakova@acme\.example/,
+			);
+			const text = await output.locator('table').innerText();
+			if (text.includes('Buyer'))
+				throw new Error(`the output still shows the old description:\n${text}`);
+			await shoot(page, 'field-mapper-yaml.png', ndv);
+		},
+	);
 
-	await step('an unknown transformer: the line-numbered "did you mean" error in the panel', async () => {
-		await openEditor();
-		await endOfLine('- trim');
-		await page.keyboard.type('m');
-		await expectText(editor, /- trimm\s/);
-		await closeEditor();
-		await executeStep();
-		const error = await expectText(output, /unknown transformer "trimm"/i);
-		if (!/line \d+/.test(error) || !/Did you mean "trim"\?/.test(error)) {
-			throw new Error(`the error names no line or no suggestion:\n${error}`);
-		}
-		await shoot(page, 'field-mapper-error.png', ndv);
-		await openEditor();
-		await endOfLine('- trimm');
-		await page.keyboard.press('Backspace');
-		await expectText(editor, /- trim\s/);
-		await closeEditor();
-	});
+	await step(
+		'an unknown transformer: the line-numbered "did you mean" error in the panel',
+		async () => {
+			await openEditor();
+			await endOfLine('- trim');
+			await page.keyboard.type('m');
+			await expectText(editor, /- trimm\s/);
+			await closeEditor();
+			await executeStep();
+			const error = await expectText(output, /unknown transformer "trimm"/i);
+			if (!/line \d+/.test(error) || !/Did you mean "trim"\?/.test(error)) {
+				throw new Error(`the error names no line or no suggestion:\n${error}`);
+			}
+			await shoot(page, 'field-mapper-error.png', ndv);
+			await openEditor();
+			await endOfLine('- trimm');
+			await page.keyboard.press('Backspace');
+			await expectText(editor, /- trim\s/);
+			await closeEditor();
+		},
+	);
 
 	/** Options > Add Option > `name` (a collection parameter). */
 	async function addOption(name: string) {
@@ -167,13 +180,20 @@ export async function runUi(page: Page, baseUrl: string): Promise<void> {
 	}
 	async function selectValue(parameter: string, value: string) {
 		await ndv.getByTestId(`parameter-input-${parameter}`).click();
-		await page.getByRole('option', { name: value, exact: true }).click();
+		// An option's text is its name followed by its description.
+		await page
+			.getByRole('option')
+			.filter({ hasText: new RegExp(`^${value}`) })
+			.first()
+			.click();
 	}
 
 	await step('Preview on: _preview shows each field as "source: input → result"', async () => {
 		await addOption('Preview');
 		await ndv.getByTestId('parameter-input-preview').click();
-		await ndv.locator('[data-test-id="parameter-input-preview"] [role="switch"][aria-checked="true"]').waitFor({ state: 'attached' });
+		await ndv
+			.locator('[data-test-id="parameter-input-preview"] [role="switch"][aria-checked="true"]')
+			.waitFor({ state: 'attached' });
 		await executeStep();
 		await expectText(output.locator('table'), '_preview');
 		await expectText(
@@ -185,35 +205,48 @@ export async function runUi(page: Page, baseUrl: string): Promise<void> {
 		await shoot(page, 'field-mapper-preview.png', ndv);
 	});
 
-	await step('Visual mode: map Title from the drop-down, export it as YAML', async () => {
+	await step(
+		'run the workflow from the editor: the Commit summary and the stored state',
+		async () => {
+			await ndv.getByTestId('ndv-close-button').click();
+			await ndv.waitFor({ state: 'hidden' });
+			await page.getByTestId('execute-workflow-button').click();
+			const commit = page.locator(
+				'[data-test-id="canvas-node"][data-node-name="Commit contacts cursor"]',
+			);
+			const show = page.locator('[data-test-id="canvas-node"][data-node-name="Show sync state"]');
+			// The last node done: its success mark on the canvas.
+			await show.getByTestId('canvas-node-status-success').waitFor({ timeout: 180_000 });
+			await commit.dblclick();
+			await ndv.waitFor();
+			const summary = await expectText(output, /All 4 record\(s\) processed/);
+			if (!/created[\s\S]*4/.test(summary))
+				throw new Error(`no "4 created" in the summary:\n${summary}`);
+			await shoot(page, 'sync-summary.png', ndv);
+			await ndv.getByTestId('ndv-close-button').click();
+			await ndv.waitFor({ state: 'hidden' });
+			await show.dblclick();
+			await ndv.waitFor();
+			await expectText(
+				output,
+				/odoo-to-daktela[\s\S]*accounts[\s\S]*odoo-to-daktela[\s\S]*contacts/,
+			);
+			await shoot(page, 'sync-state.png', ndv);
+		},
+	);
+
+	await step('Visual mode: the lookup field and the Daktela fields to map', async () => {
+		await ndv.getByTestId('ndv-close-button').click();
+		await ndv.waitFor({ state: 'hidden' });
+		await page.locator(`[data-test-id="canvas-node"][data-node-name="${MAP_PEOPLE}"]`).dblclick();
+		await ndv.waitFor();
 		await selectValue('mappingMode', 'Visual');
 		await expectText(ndv, 'Values to Send to Daktela');
+		await expectText(ndv, 'Add field to send');
 		await shoot(page, 'field-mapper-visual.png', ndv);
-		await selectValue('mappingMode', 'YAML');
-		await expectText(mappingInput.locator('.cm-content'), 'cc_field');
-	});
-
-	await step('run the workflow from the editor: the Commit summary and the stored state', async () => {
-		await page.getByTestId('back-to-canvas').or(ndv.getByRole('button', { name: 'Close' })).first().click();
-		await ndv.waitFor({ state: 'hidden' });
-		await page.getByTestId('execute-workflow-button-Run by hand').click();
-		const commit = page.locator('[data-test-id="canvas-node"][data-node-name="Commit contacts cursor"]');
-		const show = page.locator('[data-test-id="canvas-node"][data-node-name="Show sync state"]');
-		// The last node done: its success mark on the canvas.
-		await show.getByTestId('canvas-node-status-success').waitFor({ timeout: 180_000 });
-		await commit.dblclick();
-		await ndv.waitFor();
-		const summary = await expectText(output, /All 4 record\(s\) processed/);
-		if (!/created[\s\S]*4/.test(summary)) throw new Error(`no "4 created" in the summary:\n${summary}`);
-		await shoot(page, 'sync-summary.png', ndv);
-		await page.keyboard.press('Escape');
-		await ndv.waitFor({ state: 'hidden' });
-		await show.dblclick();
-		await ndv.waitFor();
-		await expectText(output, /odoo-to-daktela[\s\S]*accounts[\s\S]*odoo-to-daktela[\s\S]*contacts/);
-		await shoot(page, 'sync-state.png', ndv);
 	});
 }
+
 async function main(): Promise<void> {
 	const handles: DemoHandles = {};
 	let browser: Browser | undefined;
@@ -256,7 +289,9 @@ async function main(): Promise<void> {
 		await browser?.close();
 		await stopDemo(handles);
 	}
-	log(`${failed ? 'FAILED' : 'passed'}: ${stepNo} steps in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+	log(
+		`${failed ? 'FAILED' : 'passed'}: ${stepNo} steps in ${((Date.now() - started) / 1000).toFixed(0)} s`,
+	);
 	process.exit(failed ? 1 : 0);
 }
 
