@@ -189,7 +189,7 @@ describe('templates and expressions', () => {
 		]);
 		const values: unknown[] = [];
 		values[1] = ' ab ';
-		expect(m.map({ id: 1 }, values).record).toEqual({ name: 1, title: 'ab' });
+		expect(m.map({ id: 1 }, values).record).toEqual({ name: '1', title: 'ab' });
 	});
 
 	it('static values are copied for each item, never shared', () => {
@@ -367,7 +367,7 @@ describe('a mapping run against the direction it was written for', () => {
 			'- {cc_field: name, crm_field: id}',
 			'- {cc_field: description, crm_field: url, direction: cc_to_crm}',
 		]);
-		expect(mapper(yaml, 'toDaktela').map({ id: 1, url: 'u' }).record).toEqual({ name: 1 });
+		expect(mapper(yaml, 'toDaktela').map({ id: 1, url: 'u' }).record).toEqual({ name: '1' });
 		expect(mapper(yaml, 'toCrm').map({ name: 1, description: 'd' }).record).toEqual({
 			id: 1,
 			url: 'd',

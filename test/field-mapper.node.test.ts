@@ -399,20 +399,20 @@ describe('Field Mapper node, visual mode', () => {
 		});
 		expect(json(visual.outputs[0])).toEqual([
 			{
-				name: 1,
+				name: '1',
 				title: 'Jana Nováková',
 				lastname: 'Nováková',
 				customFields: { email: ['jana@example.cz'], number: ['+420601123456'] },
 				database: 'default',
-				_lookup: { field: 'name', value: 1 },
+				_lookup: { field: 'name', value: '1' },
 			},
 			{
-				name: 3,
+				name: '3',
 				title: 'Eva Svobodová',
 				lastname: 'Svobodová',
 				customFields: { email: [], number: ['+420777000111'] },
 				database: 'default',
-				_lookup: { field: 'name', value: 3 },
+				_lookup: { field: 'name', value: '3' },
 			},
 		]);
 

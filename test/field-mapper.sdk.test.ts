@@ -173,6 +173,36 @@ describe('SDK FieldMapperTest', () => {
 	});
 });
 
+describe('the CRM id is text, as the SDK entities cast it', () => {
+	it('a numeric id 123 maps to "123" in the name, a custom field and the lookup key', () => {
+		const m = mapper(
+			yaml(
+				[
+					'- {cc_field: name, crm_field: id}',
+					'- {cc_field: customFields.crm_id, crm_field: id, transformers: [{name: wrap_array}]}',
+					'- {cc_field: description, crm_field: id, transformers: [{name: string_case, params: {case: upper}}]}',
+					'- {cc_field: title, crm_field: name}',
+				],
+				'name',
+			),
+			'toDaktela',
+		);
+		const result = m.map({ id: 123, name: 'Jan' });
+		expect(result.record).toEqual({
+			name: '123',
+			customFields: { crm_id: ['123'] },
+			description: '123',
+			title: 'Jan',
+		});
+		expect(result.lookup).toEqual({ field: 'name', value: '123' });
+	});
+
+	it('only the record id is cast: other numbers stay numbers', () => {
+		const m = mapper(yaml(['- {cc_field: customFields.score, crm_field: score}']), 'toDaktela');
+		expect(m.map({ id: 5, score: 7 }).record).toEqual({ customFields: { score: 7 } });
+	});
+});
+
 describe('docs/03-field-mapping.md examples', () => {
 	it('nested CRM field: contact_info.email', () => {
 		const m = mapper(yaml(['- {cc_field: email, crm_field: contact_info.email}']), 'toDaktela');

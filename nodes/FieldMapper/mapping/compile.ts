@@ -183,6 +183,14 @@ function cloneStatic(value: unknown): unknown {
 		: value;
 }
 
+/**
+ * The record's own `id` is text, as the SDK's entities cast it (`(string) $data['id']`): a numeric
+ * CRM id 123 maps to "123" wherever the mapping writes it (a custom field, a lookup key, a name
+ * without a prefix), so the SDK's mapping files give the SDK's output.
+ */
+const idAsText: ValueFn = (value) =>
+	typeof value === 'number' || typeof value === 'bigint' ? String(value) : value;
+
 function describeSource(entry: EntrySpec, readPath: string): string {
 	switch (entry.source.kind) {
 		case 'value':
@@ -366,13 +374,14 @@ export function compileMapping(spec: MappingSpec, options: CompileOptions): Comp
 	/** One entry, set or append; `pre` runs before the relation step, `post` after it. */
 	const addStep = (
 		entry: EntrySpec,
-		pre: ValueFn[],
+		chain: ValueFn[],
 		emit: boolean,
 		post: ValueFn[],
 		coerce: ValueFn | undefined,
 		deferredMv: ValueFn | undefined,
 	) => {
 		const readPath = readPathOf(entry);
+		const pre = entry.source.kind === 'field' && readPath === 'id' ? [idAsText, ...chain] : chain;
 		const target = writePathOf(entry);
 		targets.add(target);
 		const read = readerOf(entry, readPath);
