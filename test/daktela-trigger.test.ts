@@ -8,7 +8,13 @@ import { Daktela } from '../nodes/Daktela/Daktela.node';
 import { DaktelaTrigger } from '../nodes/DaktelaTrigger/DaktelaTrigger.node';
 import { processMemory } from '../nodes/DaktelaTrigger/dedup';
 import { signatureHeaderValue } from '../nodes/DaktelaTrigger/security/verify';
-import { runNode, runWebhook, runWorkflow, type RunWebhookResult } from './harness/n8n.cjs';
+import {
+	processedData,
+	runNode,
+	runWebhook,
+	runWorkflow,
+	type RunWebhookResult,
+} from './harness/n8n.cjs';
 import { startDaktelaSandbox, type DaktelaSandbox } from './sandbox/daktela.cjs';
 
 const CURRENT = 'current-shared-value-for-tests-0001';
@@ -27,8 +33,9 @@ afterAll(async () => {
 });
 
 beforeEach(() => {
-	// Each test is a fresh n8n process as far as deduplication is concerned.
+	// Each test is a fresh n8n process and database as far as deduplication is concerned.
 	processMemory.clear();
+	processedData.clear();
 	sandbox.setFaults(undefined);
 	sandbox.counters.reset();
 });
@@ -511,6 +518,58 @@ describe('Daktela Trigger: deduplication', () => {
 			staticData,
 		});
 		expect(answer(again).body.duplicate).toBe(true);
+	});
+
+	it('a duplicate that reaches another n8n process stops at the trigger (processed-data store)', async () => {
+		const name = nameOf('contacts');
+		const runExecution = async (
+			items: Array<{ json: IDataObject }>,
+			mode: 'webhook' | 'retry' = 'webhook',
+		) =>
+			await runWorkflow({
+				nodes: [
+					{
+						id: 'trigger',
+						name: 'Daktela Trigger',
+						type: 'n8n-nodes-daktela.daktelaTrigger',
+						typeVersion: 1,
+						position: [0, 0],
+						parameters: baseParameters,
+					},
+				],
+				connections: {},
+				nodeTypes: { 'n8n-nodes-daktela.daktelaTrigger': DaktelaTrigger },
+				triggerItems: items,
+				// Queue mode: a worker's execution starts from empty static data.
+				staticData: {},
+				mode,
+			});
+		const first = await deliver({ body: { event: 'contact_update', name }, headers: withSecret() });
+		const ran = await runExecution(first.workflowData![0]);
+		expect(ran.outputOf('Daktela Trigger')).toHaveLength(1);
+
+		// The redelivery reaches a process that never saw the first (another webhook process).
+		processMemory.clear();
+		const again = await deliver({ body: { event: 'contact_update', name }, headers: withSecret() });
+		expect(answer(again).body.duplicate).toBeUndefined();
+		const items = again.workflowData![0];
+		const dropped = await runExecution(items);
+		expect(dropped.error).toBeUndefined();
+		expect(dropped.outputOf('Daktela Trigger')).toEqual([]);
+
+		// A retried execution runs again; so does a delivery two windows later.
+		expect((await runExecution(items, 'retry')).outputOf('Daktela Trigger')).toHaveLength(1);
+		const shifted = (ms: number) =>
+			items.map((item) => {
+				const meta = item.json._event as IDataObject;
+				const at = new Date(Date.parse(String(meta.receivedAt)) + ms).toISOString();
+				return { json: { ...item.json, _event: { ...meta, receivedAt: at } } };
+			});
+		expect((await runExecution(shifted(1_300_000))).outputOf('Daktela Trigger')).toHaveLength(1);
+		processedData.clear();
+		await runExecution(items);
+		// Less than one window (600 s) later: always a duplicate, whatever the bucket boundaries.
+		expect((await runExecution(shifted(500_000))).outputOf('Daktela Trigger')).toEqual([]);
 	});
 
 	it('keeps the key in process memory, so a lost static data write does not matter', async () => {

@@ -87,9 +87,10 @@ export class DaktelaTrigger implements INodeType {
 	/**
 	 * Runs as the first step of the execution webhook() started (n8n runs execute() of a start node
 	 * that has one, like the Wait node): stores the deliveries' dedup keys in static data, which is
-	 * saved with the execution, and passes the items on unchanged.
+	 * saved with the execution, checks them in n8n's processed-data store that all n8n processes
+	 * share, and passes on the items no other execution handled.
 	 */
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return recordDeliveries(this);
+		return await recordDeliveries(this);
 	}
 }

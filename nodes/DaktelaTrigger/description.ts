@@ -137,7 +137,7 @@ export const properties: INodeProperties[] = [
 				typeOptions: { minValue: 0 },
 				default: DEFAULT_WINDOW_SECONDS,
 				description:
-					'How long a handled delivery is remembered. A duplicate within the window is acknowledged (200, "duplicate") without starting the workflow. 0 turns deduplication off.',
+					'How long a handled delivery is remembered. A duplicate within the window is acknowledged (200, "duplicate") without starting the workflow; one that reaches another n8n process (queue mode, several webhook processes) is recognised through n8n\'s processed-data store and stops at the trigger. 0 turns deduplication off.',
 			},
 			{
 				displayName: 'Max Body Size (KB)',

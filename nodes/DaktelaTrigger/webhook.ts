@@ -34,6 +34,7 @@ import {
 	withEntry,
 	withKeyLock,
 } from './dedup';
+import { isSharedDuplicate, MAX_SHARED_ENTRIES, sharedValues } from './sharedDedup';
 import { isSelected, readBodyFields, readDelivery, type Delivery } from './events';
 import { canRefetch, endpointOf, fetchRecord } from './refetch';
 import {
@@ -401,11 +402,15 @@ export async function handleDelivery(ctx: IWebhookFunctions): Promise<IWebhookRe
 
 /**
  * The trigger's part of the execution it started: store the dedup keys of its items in the node's
- * static data, which n8n saves when the execution ends (also when a later node fails). Items pass
- * through unchanged. Nothing is dropped here: a duplicate never gets this far (webhook() answers it),
- * and a retried execution must be able to run again.
+ * static data, which n8n saves when the execution ends (also when a later node fails), and check
+ * and record them in n8n's processed-data store, which all n8n processes share (queue-mode workers,
+ * several webhook processes, a restarted main). An item whose key another execution recorded
+ * within the window is dropped here: the delivery reached a process that did not know it, so
+ * webhook() answered 200 and started this execution, and the workflow stops at the trigger. Other
+ * items pass through unchanged. Retried executions (and editor runs) are never dropped: a retry
+ * must be able to run again.
  */
-export function recordDeliveries(ctx: IExecuteFunctions): INodeExecutionData[][] {
+export async function recordDeliveries(ctx: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = ctx.getInputData();
 	const options = (ctx.getNodeParameter('options', 0, {}) ?? {}) as IDataObject;
 	const windowSeconds = numberOption(options.dedupWindow, DEFAULT_WINDOW_SECONDS);
@@ -413,14 +418,51 @@ export function recordDeliveries(ctx: IExecuteFunctions): INodeExecutionData[][]
 	const staticData = ctx.getWorkflowStaticData('node');
 	let store = activeEntries(staticData.dedup, nowSeconds);
 	let changed = false;
-	for (const item of items) {
+	const checkShared = windowSeconds > 0 && !['manual', 'retry'].includes(ctx.getMode());
+	const out: INodeExecutionData[] = [];
+	for (const [index, item] of items.entries()) {
 		const meta = item.json._event as IDataObject | undefined;
 		const key = meta?.dedupKey;
-		if (typeof key !== 'string' || windowSeconds <= 0) continue;
-		store = withEntry(store, key, nowSeconds + windowSeconds);
-		changed = true;
+		if (typeof key === 'string' && windowSeconds > 0) {
+			store = withEntry(store, key, nowSeconds + windowSeconds);
+			changed = true;
+			if (checkShared && (await seenElsewhere(ctx, key, meta, windowSeconds))) {
+				ctx.logger.info(
+					`Daktela Trigger "${ctx.getNode().name}": ${String(meta?.event)} for ${String(meta?.name)} was already handled by another execution; dropped`,
+				);
+				continue;
+			}
+		}
+		out.push({ ...item, pairedItem: { item: index } });
 	}
 	// Assigned (not mutated) so n8n's change flag is set and the store is saved.
 	if (changed) staticData.dedup = store;
-	return [items.map((item, index) => ({ ...item, pairedItem: { item: index } }))];
+	return [out];
+}
+
+/** Checks and records a key in the processed-data store; where there is none, nothing is dropped. */
+async function seenElsewhere(
+	ctx: IExecuteFunctions,
+	key: string,
+	meta: IDataObject | undefined,
+	windowSeconds: number,
+): Promise<boolean> {
+	const receivedAt = Date.parse(String(meta?.receivedAt ?? ''));
+	const values = sharedValues(
+		key,
+		Number.isNaN(receivedAt) ? Date.now() : receivedAt,
+		windowSeconds,
+	);
+	try {
+		const result = await ctx.helpers.checkProcessedAndRecord(values, 'node', {
+			mode: 'entries',
+			maxEntries: MAX_SHARED_ENTRIES,
+		});
+		return isSharedDuplicate(values, result.processed);
+	} catch (error) {
+		ctx.logger.warn(
+			`Daktela Trigger "${ctx.getNode().name}": processed-data store unavailable, deduplication across n8n processes is off (${error instanceof Error ? error.message : String(error)})`,
+		);
+		return false;
+	}
 }
