@@ -90,6 +90,16 @@ export interface QueueExecution extends ExecutionSummary {
 /** One execution with its run data decoded: pass it to n8n.cts `nodeOutput(execution, 'Node')`. */
 export type QueueExecutionDetail = QueueExecution & ExecutionRun;
 
+export interface WebhookProcess {
+	url: string;
+	pid: number;
+	/** Calls a production webhook on this process (POST JSON by default). */
+	callWebhook(
+		webhookPath: string,
+		init?: { method?: string; body?: unknown; headers?: Record<string, string> },
+	): Promise<{ status: number; body: unknown; text: string }>;
+}
+
 export interface QueueCluster {
 	rt: Runtime;
 	services: Services;
@@ -124,6 +134,12 @@ export interface QueueCluster {
 		webhookPath: string,
 		init?: { method?: string; body?: unknown; headers?: Record<string, string> },
 	): Promise<{ status: number; body: unknown; text: string }>;
+	/**
+	 * Starts an `n8n webhook` process (its own user folder, port and log): in queue mode it answers
+	 * production webhooks and enqueues their executions as main does, so one delivery can reach
+	 * main and its redelivery this process. Stopped with the cluster, right after main.
+	 */
+	startWebhookProcess(): Promise<WebhookProcess>;
 	/** Executions of a workflow, newest first, with the worker that ran each. */
 	executions(workflowId: string): Promise<QueueExecution[]>;
 	/** Waits until at least `count` executions of the workflow have ended; returns them all. */
@@ -193,6 +209,7 @@ export async function startQueueCluster(options: QueueClusterOptions): Promise<Q
 	let server: ServerHandle | undefined;
 	const workers: QueueWorker[] = [];
 	const workerN8ns: N8n[] = [];
+	const webhookProcesses: ProcessHandle[] = [];
 	let stopped = false;
 
 	const logTails = (chars = 3000) =>
@@ -207,6 +224,7 @@ export async function startQueueCluster(options: QueueClusterOptions): Promise<Q
 		// services they use. dispose() stops anything left of an instance and removes its folder.
 		if (server) await server.stop();
 		if (main) await main.dispose();
+		await Promise.all(webhookProcesses.map((handle) => handle.stop()));
 		await Promise.all(workers.map((worker) => worker.process.stop()));
 		await Promise.all(workerN8ns.map((n8n) => n8n.dispose()));
 		if (services) await services.stop();
@@ -315,6 +333,28 @@ export async function startQueueCluster(options: QueueClusterOptions): Promise<Q
 				return id;
 			},
 			callWebhook: (webhookPath, init) => callServerWebhook(mainServer, webhookPath, init),
+			async startWebhookProcess() {
+				const t0 = Date.now();
+				const name = `webhook${webhookProcesses.length + 1}`;
+				const n8n = await N8n.create(rt, { pkg: options.pkg, env: queueEnv, keep });
+				workerN8ns.push(n8n);
+				const port = await freePort();
+				logFiles[name] = path.join(logDir, `${name}.log`);
+				const handle = await n8n.startProcess(['webhook'], {
+					logFile: logFiles[name],
+					env: { N8N_PORT: String(port) },
+				});
+				webhookProcesses.push(handle);
+				const url = `http://127.0.0.1:${port}`;
+				await waitForHttp(name, `${url}/healthz/readiness`, handle, timeoutMs);
+				log(`${name} ${url} (pid ${handle.pid}) ready in ${Date.now() - t0} ms`);
+				const server = { url } as ServerHandle;
+				return {
+					url,
+					pid: handle.pid,
+					callWebhook: (webhookPath, init) => callServerWebhook(server, webhookPath, init),
+				};
+			},
 			executions,
 			async waitForExecutions(workflowId, count, waitMs = 60000) {
 				const deadline = Date.now() + waitMs;

@@ -18,6 +18,7 @@
  * Exit code 0 when every check holds. E2E_KEEP=1 keeps logs and databases.
  */
 import assert from 'node:assert/strict';
+import type { IDataObject } from 'n8n-workflow';
 import * as path from 'node:path';
 
 import { buildAndPack, nodeOutput, trackTempFolder } from '../e2e/n8n.cjs';
@@ -99,6 +100,112 @@ async function waitForIdle(
 		await sleep(500);
 	}
 	throw new Error(`no ${after} finished executions of ${id} within 60 s`);
+}
+
+const TRIGGER_SECRET = 'queue-trigger-shared-value-0123456789';
+const TRIGGER_WEBHOOK_ID = '6f1c2d3e-4b5a-4c6d-8e7f-90a1b2c3d4e5';
+
+/**
+ * Each delivery of `contact_update` for 8 contacts reaches main, then (1.5 s later, while the
+ * first executions run on the workers) a webhook process that never saw it, then main again. Main
+ * answers its redelivery `duplicate` from process memory; the webhook process cannot know it and
+ * starts an execution, whose trigger step (on a worker) finds the key in n8n's processed-data
+ * store and stops there. So every contact is handled by exactly one execution.
+ */
+async function checkTriggerDedup(
+	cluster: QueueCluster,
+	daktela: Awaited<ReturnType<typeof startDaktelaSandbox>>,
+	credential: { id: string; name: string },
+): Promise<void> {
+	const workflow = {
+		id: 'dktQueueTrigger',
+		name: 'Daktela Trigger dedup (queue)',
+		active: false,
+		nodes: [
+			{
+				id: 'trigger',
+				name: 'Daktela Trigger',
+				type: 'n8n-nodes-daktela.daktelaTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				webhookId: TRIGGER_WEBHOOK_ID,
+				parameters: { events: ['contact_update'], secret: TRIGGER_SECRET, refetch: true },
+				credentials: { daktelaApi: credential },
+			},
+			{
+				id: 'handled',
+				name: 'Handled',
+				type: 'n8n-nodes-base.noOp',
+				typeVersion: 1,
+				position: [240, 0],
+				parameters: {},
+			},
+		],
+		connections: { 'Daktela Trigger': { main: [[{ node: 'Handled', type: 'main', index: 0 }]] } },
+		settings: { executionOrder: 'v1' },
+	};
+	const id = await cluster.deployWorkflow(workflow);
+	const other = await cluster.startWebhookProcess();
+	const webhookPath = `${TRIGGER_WEBHOOK_ID}/webhook`;
+	const headers = { 'x-webhook-secret': TRIGGER_SECRET };
+	const names = daktela.store
+		.list('contacts')
+		.slice(0, 8)
+		.map((record) => String(record.name));
+	const answers = await Promise.all(
+		names.map(async (name) => {
+			const init = { body: { event: 'contact_update', name }, headers };
+			const first = await cluster.callWebhook(webhookPath, init);
+			await sleep(1500);
+			const elsewhere = await other.callWebhook(webhookPath, init);
+			const again = await cluster.callWebhook(webhookPath, init);
+			return { name, first, elsewhere, again };
+		}),
+	);
+	for (const { name, first, elsewhere, again } of answers) {
+		for (const [what, answer] of Object.entries({ first, elsewhere, again })) {
+			assert.equal(answer.status, 200, `${name} ${what}: ${answer.text.slice(0, 300)}`);
+		}
+		const body = (answer: { body: unknown }) => answer.body as { duplicate?: boolean };
+		assert.equal(body(first).duplicate, undefined, `${name}: first delivery ${first.text}`);
+		assert.equal(body(again).duplicate, true, `${name}: main's redelivery ${again.text}`);
+	}
+	// The webhook process knows a key only from static data, where concurrent executions overwrite
+	// each other's keys (last writer wins): it answers `duplicate` for some, starts the others.
+	const started = answers.filter((a) => (a.elsewhere.body as IDataObject).duplicate !== true);
+	assert.ok(started.length > 0, 'the webhook process knew every key: nothing was tested');
+	const expected = names.length + started.length;
+	const executions = await cluster.waitForExecutions(id, expected, 90_000);
+	await waitForIdle(cluster, id, 0);
+	const handled = new Map<string, number>();
+	let dropped = 0;
+	for (const execution of executions) {
+		assert.equal(execution.status, 'success', JSON.stringify(execution));
+		const detail = await cluster.execution(execution.id);
+		const items = nodeOutput(detail, 'Daktela Trigger') as Array<{ name?: string }>;
+		if (items.length === 0) dropped++;
+		for (const item of items)
+			handled.set(String(item.name), (handled.get(String(item.name)) ?? 0) + 1);
+	}
+	assert.equal(executions.length, expected, `executions: ${executions.length}`);
+	assert.equal(dropped, started.length, 'executions stopped at the trigger');
+	assert.deepEqual(
+		Object.fromEntries([...handled].sort()),
+		Object.fromEntries(names.map((name) => [name, 1]).sort()),
+		'every contact handled by exactly one execution',
+	);
+	const workers = new Set(executions.map((e) => e.worker).filter(Boolean));
+	assert.ok(
+		workers.size >= 2,
+		`trigger executions ran on ${[...workers].join(', ') || 'no worker'}`,
+	);
+	say(
+		`PASS trigger dedup across processes: ${names.length} events x 3 deliveries (main, webhook ` +
+			`process, main): main answered its ${names.length} redeliveries duplicate; the webhook ` +
+			`process answered ${names.length - started.length} duplicate (static data) and started ` +
+			`${started.length} executions, ${dropped} stopped at the trigger ` +
+			`(processed-data store); each contact handled once, on ${[...workers].join(' + ')}`,
+	);
 }
 
 async function main(): Promise<void> {
@@ -254,6 +361,8 @@ async function main(): Promise<void> {
 		assert.equal(getOf(second).state.lost, true, JSON.stringify(getOf(second)));
 		assert.match(getOf(second).warnings.join(' '), /Data Table Rows in Input/);
 		say('PASS static data on workers: the second run reports the lost checkpoint and the remedy');
+		// 7. Daktela Trigger dedup across processes: redeliveries to main AND to a webhook process.
+		await checkTriggerDedup(cluster, daktela, bindings.daktelaApi);
 		say(`test:queue passed in ${seconds(Date.now() - started)}`);
 	} catch (error) {
 		if (cluster) say(cluster.logTails(3000));

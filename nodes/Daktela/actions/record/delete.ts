@@ -1,7 +1,13 @@
 /**
- * Delete a contact or an account. Output: `{name, deleted, sync: {action: 'deleted', name}}`. A
- * record that is already gone fails the item, unless "Ignore Missing" is on: then it reports
- * `deleted: false` with sync action 'unchanged' (the end state the workflow wanted holds).
+ * Delete (or archive) a contact or an account. Output: `{name, deleted, sync: {action: 'deleted',
+ * name}}`; an archived record gives `{name, deleted: false, archived: true, sync: {action:
+ * 'deleted', name}}` (it left the sync either way). A record that is already gone fails the item,
+ * unless "Ignore Missing" is on: then it reports `deleted: false` with sync action 'unchanged' (the
+ * end state the workflow wanted holds).
+ *
+ * For syncs (records deleted in the CRM): "Only External IDs Starting With" refuses records the
+ * sync did not create, and the safety limit stops a run that would remove too many before it
+ * removes anything (see helpers/removal.ts).
  */
 import {
 	updateDisplayOptions,
@@ -15,7 +21,16 @@ import { ENTITIES } from '../../../shared/core/entities';
 import { openSession, readLocator } from '../../../shared/n8n/session';
 import { RecordError } from '../../../shared/core/errors';
 import { runPool } from '../../../shared/core/pool';
+import {
+	archivePatch,
+	limitProblem,
+	prefixPattern,
+	refusal,
+	type RemovalLimits,
+	type RemoveAs,
+} from '../../../shared/core/removal';
 import { DaktelaApiError } from '../../../shared/transport/errors';
+import { cond } from '../../../shared/transport/query';
 import { locator, optionsCollection } from '../common.descriptions';
 import { Batch } from './batch';
 import type { RecordEntity } from './common';
@@ -24,6 +39,44 @@ export function description(entity: RecordEntity): INodeProperties[] {
 	const def = ENTITIES[entity];
 	const properties: INodeProperties[] = [
 		locator(entity, { required: true, description: `The ${def.noun} to delete` }),
+		{
+			displayName: 'Remove As',
+			name: 'removeAs',
+			type: 'options',
+			noDataExpression: true,
+			options: [
+				{
+					name: 'Delete',
+					value: 'delete',
+					description: `Delete the ${def.noun} from Daktela`,
+				},
+				{
+					name: 'Archive',
+					value: 'archive',
+					description: `Keep the ${def.noun} (and its history) and mark it: Daktela has no archive flag, so the Archive Field gets the time and the ${def.noun} can move to an archive database`,
+				},
+			],
+			default: 'delete',
+			description: `What happens to the ${def.noun}`,
+		},
+		{
+			displayName: 'Archive Field',
+			name: 'archiveField',
+			type: 'string',
+			default: 'customFields.crm_deleted',
+			placeholder: 'e.g. customFields.crm_deleted',
+			description: `Field of the ${def.noun} that gets the time it was archived (ISO 8601, UTC). A custom field must exist in the Daktela ${def.noun} form. Empty: no field is written.`,
+			displayOptions: { show: { removeAs: ['archive'] } },
+		},
+		{
+			displayName: 'Archive Database',
+			name: 'archiveDatabase',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. archive',
+			description: `Name of the Daktela database the ${def.noun} moves to. Empty: it stays where it is.`,
+			displayOptions: { show: { removeAs: ['archive'] } },
+		},
 		optionsCollection([
 			{
 				displayName: 'Ignore Missing',
@@ -31,6 +84,30 @@ export function description(entity: RecordEntity): INodeProperties[] {
 				type: 'boolean',
 				default: false,
 				description: `Whether a ${def.noun} that does not exist counts as done (sync action "unchanged") instead of failing the item`,
+			},
+			{
+				displayName: 'Only External IDs Starting With',
+				name: 'onlyPrefix',
+				type: 'string',
+				default: '',
+				placeholder: `e.g. crm_${entity === 'account' ? 'account' : 'person'}_`,
+				description: `Prefix of the names this sync gives its ${def.nouns}. A ${def.noun} whose name does not start with it was not created by the sync: its item fails and the ${def.noun} is kept. Also the base of Max Percent.`,
+			},
+			{
+				displayName: 'Safety Limit: Max Records',
+				name: 'maxRecords',
+				type: 'number',
+				typeOptions: { minValue: 0 },
+				default: 0,
+				description: `Most ${def.nouns} one run may remove. A run over it removes nothing and fails every item with the reason. 0: no limit.`,
+			},
+			{
+				displayName: 'Safety Limit: Max Percent',
+				name: 'maxPercent',
+				type: 'number',
+				typeOptions: { minValue: 0, maxValue: 100 },
+				default: 0,
+				description: `Most ${def.nouns} one run may remove, in percent of the ${def.nouns} in Daktela whose name has the prefix above (all ${def.nouns} without one). A run over it removes nothing and fails every item with the reason. 0: no limit.`,
 			},
 		]),
 	];
@@ -45,16 +122,79 @@ export function execute(entity: RecordEntity) {
 	): Promise<INodeExecutionData[]> {
 		const session = await openSession(this);
 		const batch = new Batch(this, items);
+		const removeAs = this.getNodeParameter('removeAs', 0, 'delete') as RemoveAs;
+		const first = this.getNodeParameter('options', 0, {}) as IDataObject;
+		const prefix = String(first.onlyPrefix ?? '').trim();
+		const limits: RemovalLimits = {
+			maxRecords: Number(first.maxRecords) || 0,
+			maxPercent: Number(first.maxPercent) || 0,
+		};
+
+		// 1. Which records to remove: named, and created by this sync.
+		const targets: Array<{ index: number; name: string }> = [];
+		for (let index = 0; index < items.length; index++) {
+			let name = '';
+			try {
+				name = readLocator(this, entity, index);
+				if (!name) throw new RecordError(`no ${def.noun} given`, 'name');
+				const refused = refusal(name, prefix);
+				if (refused) throw new RecordError(refused, 'name');
+				targets.push({ index, name });
+			} catch (error) {
+				batch.fail(index, error, name);
+			}
+		}
+		batch.throwIfStopped();
+
+		// 2. The safety limit, before anything is removed.
+		if (limits.maxRecords > 0 || limits.maxPercent > 0) {
+			const count = new Set(targets.map((t) => t.name)).size;
+			let problem: string | undefined;
+			try {
+				const managed =
+					limits.maxPercent > 0
+						? await session.client.count(
+								def.endpoint,
+								prefix ? cond('name', 'like', prefixPattern(prefix)) : undefined,
+							)
+						: undefined;
+				problem = limitProblem(count, managed, limits, def.nouns, prefix);
+			} catch (error) {
+				for (const target of targets) batch.fail(target.index, error, target.name);
+				return batch.result();
+			}
+			if (problem) {
+				this.logger.warn(`Daktela remove ${def.nouns}: ${problem}`);
+				const error = new RecordError(problem);
+				for (const target of targets) batch.fail(target.index, error, target.name);
+				return batch.result();
+			}
+		}
+
+		// 3. Remove.
+		const archivedAt = new Date().toISOString();
 		await runPool(
-			items.map((_, index) => index),
-			async (index) => {
-				let name = '';
+			targets,
+			async ({ index, name }) => {
 				try {
-					name = readLocator(this, entity, index);
-					if (!name) throw new RecordError(`no ${def.noun} given`, 'name');
 					const options = this.getNodeParameter('options', index, {}) as IDataObject;
 					let failure: unknown;
-					await session.client.delete(def.endpoint, name).catch((error: unknown) => {
+					const patch =
+						removeAs === 'archive'
+							? archivePatch(
+									(this.getNodeParameter('archiveField', index, '') as string).trim(),
+									(this.getNodeParameter('archiveDatabase', index, '') as string).trim(),
+									archivedAt,
+								)
+							: {};
+					if (removeAs === 'archive' && Object.keys(patch).length === 0) {
+						throw new RecordError('set an Archive Field or an Archive Database to archive');
+					}
+					const request =
+						removeAs === 'archive'
+							? session.client.update(def.endpoint, name, patch)
+							: session.client.delete(def.endpoint, name);
+					await request.catch((error: unknown) => {
 						failure = error;
 					});
 					const missing = failure instanceof DaktelaApiError && failure.kind === 'notFound';
@@ -62,11 +202,14 @@ export function execute(entity: RecordEntity) {
 						batch.fail(index, failure, name);
 						return;
 					}
-					const deleted = failure === undefined;
-					batch.succeed(index, {
-						json: { name, deleted, sync: { action: deleted ? 'deleted' : 'unchanged', name } },
-						pairedItem: { item: index },
-					});
+					const done = failure === undefined;
+					const json: IDataObject = {
+						name,
+						deleted: done && removeAs === 'delete',
+						...(removeAs === 'archive' ? { archived: done } : {}),
+						sync: { action: done ? 'deleted' : 'unchanged', name },
+					};
+					batch.succeed(index, { json, pairedItem: { item: index } });
 				} catch (error) {
 					batch.fail(index, error, name);
 				}
