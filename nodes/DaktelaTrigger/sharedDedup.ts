@@ -15,6 +15,14 @@
 /** Keys kept in the store per trigger node (one row: n8n rewrites it on every check). */
 export const MAX_SHARED_ENTRIES = 5000;
 
+/**
+ * Waits before checking that a recorded key is still in the store (n8n rewrites the whole list on
+ * every check, so two executions checking at the same moment can drop each other's key; the one
+ * whose key went missing records it again). Two deliveries checked at the very same moment can
+ * still both pass: the store has no lock.
+ */
+export const SHARED_VERIFY_WAITS_MS = [150, 400, 800];
+
 /** The store's values for one delivery: [its arrival bucket, the bucket before]. */
 export function sharedValues(key: string, receivedAtMs: number, windowSeconds: number): string[] {
 	const bucket = Math.floor(receivedAtMs / 1000 / windowSeconds);

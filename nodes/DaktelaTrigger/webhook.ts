@@ -13,12 +13,13 @@
  *     for the first one and then finds its key;
  *  4. answer 200 with the items (execution starts) or 200 "duplicate" (none).
  */
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	INodeExecutionData,
-	IWebhookFunctions,
-	IWebhookResponseData,
+import {
+	sleep,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type IWebhookFunctions,
+	type IWebhookResponseData,
 } from 'n8n-workflow';
 
 import { createSession, type Session } from '../shared/n8n/session';
@@ -34,7 +35,12 @@ import {
 	withEntry,
 	withKeyLock,
 } from './dedup';
-import { isSharedDuplicate, MAX_SHARED_ENTRIES, sharedValues } from './sharedDedup';
+import {
+	isSharedDuplicate,
+	MAX_SHARED_ENTRIES,
+	SHARED_VERIFY_WAITS_MS,
+	sharedValues,
+} from './sharedDedup';
 import { isSelected, readBodyFields, readDelivery, type Delivery } from './events';
 import { canRefetch, endpointOf, fetchRecord } from './refetch';
 import {
@@ -454,11 +460,19 @@ async function seenElsewhere(
 		windowSeconds,
 	);
 	try {
-		const result = await ctx.helpers.checkProcessedAndRecord(values, 'node', {
-			mode: 'entries',
-			maxEntries: MAX_SHARED_ENTRIES,
-		});
-		return isSharedDuplicate(values, result.processed);
+		const check = async (list: string[]) =>
+			await ctx.helpers.checkProcessedAndRecord(list, 'node', {
+				mode: 'entries',
+				maxEntries: MAX_SHARED_ENTRIES,
+			});
+		if (isSharedDuplicate(values, (await check(values)).processed)) return true;
+		// n8n reads and rewrites the node's whole entry list per check, so a check running at the same
+		// time (another worker) can drop the key just recorded. Check that it stuck, add it again if not.
+		for (const waitMs of SHARED_VERIFY_WAITS_MS) {
+			await sleep(waitMs);
+			if ((await check([values[0]])).processed.length > 0) break;
+		}
+		return false;
 	} catch (error) {
 		ctx.logger.warn(
 			`Daktela Trigger "${ctx.getNode().name}": processed-data store unavailable, deduplication across n8n processes is off (${error instanceof Error ? error.message : String(error)})`,

@@ -50,6 +50,8 @@ import {
 	optionsCollection,
 	relationOptions,
 } from '../common.descriptions';
+import { autoContactOptions, autoCreateContacts } from './autoContact';
+import { autoContactProperties } from './autoContact.description';
 import { startRecordWrite, type Batch } from './batch';
 import type { RecordEntity } from './common';
 
@@ -110,6 +112,7 @@ export function description(entity: RecordEntity): INodeProperties[] {
 					'Most keys looked up in one request; fewer when long keys would make the URL too long',
 			},
 			concurrencyOption,
+			...(entity === 'account' ? autoContactProperties : []),
 			{
 				displayName: 'Write Unchanged Records',
 				name: 'alwaysWrite',
@@ -352,6 +355,9 @@ export function execute(entity: RecordEntity) {
 			},
 			{ concurrency: session.concurrency, shouldStop: () => batch.stopped },
 		);
+		if (entity === 'account' && options.autoContact === true) {
+			await autoCreateContacts(this, session, batch, autoContactOptions(options));
+		}
 		const result = batch.result();
 		const summary = summarise(result);
 		this.logger.debug(`Daktela upsert ${def.nouns}: ${summary}`);
@@ -371,7 +377,17 @@ function summarise(items: INodeExecutionData[]): string {
 		const action = typeof sync?.action === 'string' ? sync.action : 'failed';
 		counts[action] = (counts[action] ?? 0) + 1;
 	}
-	return `${items.length} records: ${Object.entries(counts)
-		.map(([action, n]) => `${n} ${action}`)
-		.join(', ')}`;
+	const contacts: Record<string, number> = {};
+	for (const item of items) {
+		const contact = (item.json.sync as IDataObject | undefined)?.contact as IDataObject | undefined;
+		if (typeof contact?.action === 'string') {
+			contacts[contact.action] = (contacts[contact.action] ?? 0) + 1;
+		}
+	}
+	const list = (c: Record<string, number>) =>
+		Object.entries(c)
+			.map(([action, n]) => `${n} ${action}`)
+			.join(', ');
+	const made = Object.keys(contacts).length ? `; auto-created contacts: ${list(contacts)}` : '';
+	return `${items.length} records: ${list(counts)}${made}`;
 }
