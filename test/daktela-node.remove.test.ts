@@ -131,6 +131,19 @@ describe('Daktela Delete for syncs: the safety limit', () => {
 		expect(left()).toHaveLength(12);
 	});
 
+	it('counts only records that exist in Daktela (a first run lists every record ever deleted)', async () => {
+		const result = await remove(
+			['crm_person_1', 'crm_person_404', 'crm_person_405'],
+			{},
+			{ onlyPrefix: 'crm_person_', maxRecords: 1, ignoreMissing: true },
+		);
+		expect(json(result.outputs[0]).map((j) => (j.sync as IDataObject).action)).toEqual([
+			'deleted',
+			'unchanged',
+			'unchanged',
+		]);
+	});
+
 	it('within the limits: removes, and the same name twice counts once', async () => {
 		const result = await remove(
 			['crm_person_1', 'crm_person_2', 'crm_person_2'],

@@ -18,9 +18,10 @@ import {
 } from 'n8n-workflow';
 
 import { ENTITIES } from '../../../shared/core/entities';
-import { openSession, readLocator } from '../../../shared/n8n/session';
+import { openSession, readLocator, type Session } from '../../../shared/n8n/session';
 import { RecordError } from '../../../shared/core/errors';
 import { runPool } from '../../../shared/core/pool';
+import { chunkValues } from '../../../shared/core/upsert';
 import {
 	archivePatch,
 	limitProblem,
@@ -114,6 +115,23 @@ export function description(entity: RecordEntity): INodeProperties[] {
 	return updateDisplayOptions({ show: { resource: [entity], operation: ['delete'] } }, properties);
 }
 
+async function countExisting(
+	session: Session,
+	endpoint: string,
+	targets: Array<{ name: string }>,
+): Promise<number> {
+	let count = 0;
+	for (const chunk of chunkValues([...new Set(targets.map((t) => t.name))])) {
+		const page = await session.client.list(endpoint, {
+			filter: cond('name', 'in', chunk),
+			fields: ['name'],
+			take: chunk.length,
+		});
+		count += page.data.length;
+	}
+	return count;
+}
+
 export function execute(entity: RecordEntity) {
 	const def = ENTITIES[entity];
 	return async function (
@@ -146,11 +164,12 @@ export function execute(entity: RecordEntity) {
 		}
 		batch.throwIfStopped();
 
-		// 2. The safety limit, before anything is removed.
+		// 2. The safety limit, before anything is removed: counts the records that exist (a CRM's
+		// list of deleted records also holds ones that never reached Daktela, e.g. on a first run).
 		if (limits.maxRecords > 0 || limits.maxPercent > 0) {
-			const count = new Set(targets.map((t) => t.name)).size;
 			let problem: string | undefined;
 			try {
+				const count = await countExisting(session, def.endpoint, targets);
 				const managed =
 					limits.maxPercent > 0
 						? await session.client.count(
