@@ -397,9 +397,12 @@ function odooPartners(
 	name: string,
 	position: [number, number],
 	companies: boolean,
+	active = true,
 ): string {
 	const filter: Array<Record<string, unknown>> = [
 		{ fieldName: 'is_company', operator: 'equal', value: `={{ ${companies} }}` },
+		// Odoo lists archived records only when the domain names `active`.
+		...(active ? [] : [{ fieldName: 'active', operator: 'equal', value: '={{ false }}' }]),
 		{
 			fieldName: 'write_date',
 			operator: 'greaterOrEqual',
@@ -497,6 +500,9 @@ function odooBatchCrmToDaktela(scaled = false): TemplateWorkflow {
 		wf.chain(get, crm, skipped, map, write, done);
 		wired.push({ entity: noun, y: row.y, get, commit: done });
 	}
+	wired.push(
+		...odooDeletedRows(wf, sync, { ...utc, ...(scaled ? { stateFrom: 'inputRows' } : {}) }),
+	);
 	connectRows(wf, starts, sync, wired, scaled);
 	if (!scaled) {
 		// The last step: the stored state of both entities, to read after a run.
@@ -510,6 +516,114 @@ function odooBatchCrmToDaktela(scaled = false): TemplateWorkflow {
 		wf.connect(last.commit, show);
 	}
 	return wf.build();
+}
+
+/** Safety limit of the templates' deletions: at most this many records, and this share, per run. */
+export const DELETE_LIMITS = { maxRecords: 100, maxPercent: 20 };
+
+/**
+ * Daktela Delete of the records a CRM no longer has: by external ID (prefix + CRM id), only names
+ * with the sync's prefix, a missing record counts as done, and the safety limit.
+ */
+function daktelaDelete(
+	wf: WorkflowBuilder,
+	name: string,
+	position: [number, number],
+	resource: 'account' | 'contact',
+	prefix: string,
+): string {
+	return add(
+		wf,
+		'daktela',
+		name,
+		position,
+		{
+			resource,
+			operation: 'delete',
+			[resource]: { __rl: true, mode: 'id', value: `={{ '${prefix}' + $json.id }}` },
+			removeAs: 'delete',
+			options: { ignoreMissing: true, onlyPrefix: prefix, ...DELETE_LIMITS },
+		},
+		{ ...CONTINUE, credentials: credential('daktelaApi') },
+	);
+}
+
+/**
+ * The "deleted since" rows of the Odoo batch template: Odoo archives a record (active = false)
+ * rather than deleting it, and the archived partners changed since the cursor are removed from
+ * Daktela. People first: Daktela refuses to delete an account that still has contacts.
+ */
+function odooDeletedRows(
+	wf: WorkflowBuilder,
+	sync: string,
+	getOptions: Record<string, unknown>,
+): SyncRow[] {
+	wf.sticky(
+		`### Deleted in Odoo → removed from Daktela
+Odoo **archives** a company or person (*active* = false) instead of deleting it. These rows read the partners archived since the last run and **delete** their Daktela account or contact (people first: Daktela keeps an account that still has contacts).
+
+Only records this sync created are touched (names \`crm_person_…\` / \`crm_account_…\`). **Safety limit**: a run that would delete more than ${DELETE_LIMITS.maxRecords} records or ${DELETE_LIMITS.maxPercent}% of them deletes nothing; its items fail with the reason and the checkpoint waits. To keep the records, set the Daktela nodes' *Remove As* to **Archive**.`,
+		[-760, 420],
+		{ width: 520, height: 460 },
+		2,
+	);
+	const rows = [
+		{
+			y: 560,
+			entity: 'deleted-contacts',
+			resource: 'contact' as const,
+			prefix: 'crm_person_',
+			companies: false,
+		},
+		{
+			y: 820,
+			entity: 'deleted-accounts',
+			resource: 'account' as const,
+			prefix: 'crm_account_',
+			companies: true,
+		},
+	];
+	return rows.map((row) => {
+		const label = row.companies ? 'companies' : 'people';
+		const noun = `${row.resource}s`;
+		const get = getCursor(
+			wf,
+			`Get ${row.entity} cursor`,
+			[260, row.y],
+			sync,
+			row.entity,
+			getOptions,
+		);
+		const crm = odooPartners(
+			wf,
+			`Odoo: ${label} archived since`,
+			[520, row.y],
+			row.companies,
+			false,
+		);
+		const skipped = skip(
+			wf,
+			`Skip ${row.entity} already removed`,
+			[780, row.y],
+			sync,
+			row.entity,
+			'={{ $json.id }}',
+			'={{ $json.write_date }}',
+			{ timeZone: 'UTC' },
+		);
+		const remove = daktelaDelete(
+			wf,
+			`Daktela: delete ${noun}`,
+			[1300, row.y],
+			row.resource,
+			row.prefix,
+		);
+		const done = commit(wf, `Commit ${row.entity} cursor`, [1560, row.y], sync, row.entity, {
+			timeZone: 'UTC',
+		});
+		wf.chain(get, crm, skipped, remove, done);
+		return { entity: row.entity, y: row.y, get, commit: done };
+	});
 }
 
 // HubSpot: CRM v3 APIs through the HTTP Request node with the HubSpot private-app credential
@@ -1232,7 +1346,30 @@ function odooRealtimeCrmToDaktela(): TemplateWorkflow {
 		},
 	];
 	const respond = answer(wf, [2000, 80]);
+	odooRealtimeDeleteNote(wf);
 	for (const row of rows) {
+		const isDelete = add(
+			wf,
+			'if',
+			`Delete ${row.entity}?`,
+			[1100, row.y + 460],
+			allTrue(`${id}/delete-${row.entity}`, [DELETE_EVENT]),
+		);
+		const prefix = row.entity === 'account' ? 'crm_account_' : 'crm_person_';
+		const remove = daktelaDelete(
+			wf,
+			`Daktela: delete ${row.entity}`,
+			[1320, row.y + 460],
+			row.entity,
+			prefix,
+		);
+		const counted = countDeletions(wf, `${id}/count-deleted-${row.entity}`, row.entity, [
+			1540,
+			row.y + 460,
+		]);
+		wf.connect(isAccount, isDelete, row.output);
+		wf.connect(isDelete, remove, 0);
+		wf.chain(remove, counted, respond);
 		const fetch = add(
 			wf,
 			'odoo',
@@ -1258,10 +1395,60 @@ function odooRealtimeCrmToDaktela(): TemplateWorkflow {
 			row.entity,
 			row.fetch,
 		);
-		wf.connect(isAccount, fetch, row.output);
+		wf.connect(isDelete, fetch, 1);
 		wf.chain(fetch, map, write, count, respond);
 	}
 	return wf.build();
+}
+
+/** The request's `event`: "delete" (or Odoo's "unlink") removes the records from Daktela. */
+const DELETE_EVENT =
+	"={{ ['delete', 'unlink'].includes(String($('Odoo webhook').first().json.body?.event ?? '').trim().toLowerCase()) }}";
+
+function odooRealtimeDeleteNote(wf: WorkflowBuilder): void {
+	wf.sticky(
+		`### Deleted in Odoo
+Add \`"event": "delete"\` to the request (an Odoo automated action *On deletion* or *On archive*) and the ids' Daktela records are **deleted** instead of loaded and written: only records this sync created (\`crm_account_…\`, \`crm_person_…\`), an id Daktela does not know counts as done, and a request that would delete more than ${DELETE_LIMITS.maxRecords} records or ${DELETE_LIMITS.maxPercent}% of them deletes nothing (207 with the reason). Answer: \`{total, deleted, unchanged, failed, errors}\`. To keep the records, set *Remove As* to **Archive**.`,
+		[1040, 300],
+		{ width: 700, height: 170 },
+		2,
+	);
+}
+
+function countDeletions(
+	wf: WorkflowBuilder,
+	seed: string,
+	entity: 'account' | 'contact',
+	position: [number, number],
+): string {
+	const count = (action: string) =>
+		`={{ $input.all().filter(item => item.json.sync?.action === '${action}').length }}`;
+	return add(
+		wf,
+		'set',
+		`Count ${entity} deletions`,
+		position,
+		assignments(seed, [
+			['entity_type', 'string', entity],
+			['event', 'string', 'delete'],
+			['total', 'number', "={{ $('Read the request').first().json.ids.length }}"],
+			['created', 'number', '={{ 0 }}'],
+			['updated', 'number', '={{ 0 }}'],
+			['deleted', 'number', count('deleted')],
+			['unchanged', 'number', count('unchanged')],
+			[
+				'failed',
+				'number',
+				"={{ $input.all().filter(item => !['deleted', 'unchanged'].includes(item.json.sync?.action)).length }}",
+			],
+			[
+				'errors',
+				'array',
+				"={{ $input.all().map((item, i) => ({ id: $('One item per id').all()[i]?.json.id ?? null, name: item.json.sync?.name || null, error: item.json.sync?.error ?? item.json.error ?? null })).filter(e => e.error) }}",
+			],
+		]),
+		{ executeOnce: true },
+	);
 }
 
 function hubspotRealtimeCrmToDaktela(): TemplateWorkflow {
