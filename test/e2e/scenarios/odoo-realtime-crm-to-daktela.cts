@@ -6,7 +6,10 @@
  *  - bad input (unknown entity_type, no entity_id, non-numeric ids) -> 400 with zero counts;
  *  - accounts then contacts by id (list and "1,2,3") -> 200 with counts, Daktela equals Odoo;
  *  - the same again -> 200, all unchanged, no Daktela write;
- *  - an id Odoo does not know, and a record Daktela rejects -> 207 with per-id errors.
+ *  - an id Odoo does not know, and a record Daktela rejects -> 207 with per-id errors;
+ *  - `event: "delete"`: the contact is deleted in Daktela (200, deleted 1), a redelivery counts
+ *    as done, an account with contacts is refused (207, Daktela's reason), a request over the
+ *    safety limit deletes nothing (207), a contact made by hand is never touched.
  */
 import assert from 'node:assert/strict';
 
@@ -26,6 +29,8 @@ interface Counts {
 	updated: number;
 	unchanged: number;
 	failed: number;
+	deleted?: number;
+	event?: string;
 	errors?: Array<{ id: string | null; name: string | null; error: string }>;
 	error?: string;
 }
@@ -143,5 +148,65 @@ export const scenario: Scenario = {
 		assert.match(String(mixed.counts.errors?.[0]?.error), /email/i, mixed.text);
 		landed('contact', [6]);
 		ctx.log(`207 body: ${mixed.text}`);
+
+		// Delete events: the ids' Daktela records go, without asking Odoo; only the sync's own.
+		daktela.store.put('contacts', {
+			name: 'manual_1',
+			title: 'By hand',
+			lastname: 'Hand',
+			database: 'default',
+		});
+		for (let i = 10; i < 20; i++) {
+			daktela.store.put('contacts', {
+				name: `crm_person_${i}`,
+				title: `Person ${i}`,
+				lastname: `Person ${i}`,
+				database: 'default',
+			});
+		}
+		daktela.requests.length = 0;
+		const deleted = await post({ entity_type: 'contact', entity_id: [6], event: 'delete' });
+		assert.equal(deleted.status, 200, deleted.text);
+		assert.deepEqual(
+			{ ...deleted.counts, errors: deleted.counts.errors?.length },
+			{
+				entity_type: 'contact',
+				event: 'delete',
+				total: 1,
+				created: 0,
+				updated: 0,
+				deleted: 1,
+				unchanged: 0,
+				failed: 0,
+				errors: 0,
+			},
+		);
+		assert.equal(daktela.store.get('contacts', 'crm_person_6'), undefined);
+		assert.ok(daktela.store.get('contacts', 'manual_1'), 'a contact the sync did not create went');
+		// Again (Odoo redelivers): already gone counts as done.
+		const redelivered = await post({ entity_type: 'contact', entity_id: 6, event: 'delete' });
+		assert.equal(redelivered.status, 200, redelivered.text);
+		assert.equal(redelivered.counts.unchanged, 1, redelivered.text);
+		// An account that still has contacts: Daktela refuses, the answer says why.
+		const account = await post({ entity_type: 'account', entity_id: 1, event: 'unlink' });
+		assert.equal(account.status, 207, account.text);
+		assert.match(String(account.counts.errors?.[0]?.error), /cannot be deleted/i, account.text);
+		assert.ok(daktela.store.get('accounts', 'crm_account_1'));
+		// Over the safety limit (4 of the 13 synced contacts = 31% > 20%): nothing is deleted.
+		daktela.requests.length = 0;
+		const tooMany = await post({
+			entity_type: 'contact',
+			entity_id: [3, 4, 5, 10],
+			event: 'delete',
+		});
+		assert.equal(tooMany.status, 207, tooMany.text);
+		assert.equal(tooMany.counts.failed, 4, tooMany.text);
+		assert.match(String(tooMany.counts.errors?.[0]?.error), /safety limit/, tooMany.text);
+		assert.equal(
+			daktela.requests.filter((r) => r.method === 'DELETE').length,
+			0,
+			'deleted over the limit',
+		);
+		ctx.log(`over the limit: ${String(tooMany.counts.errors?.[0]?.error)}`);
 	},
 };
