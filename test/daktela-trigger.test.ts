@@ -83,6 +83,31 @@ async function deliver(delivery: Delivery): Promise<RunWebhookResult> {
 
 const withSecret = (secret = CURRENT) => ({ 'x-webhook-secret': secret });
 
+/** The execution webhook() started: n8n runs the trigger's execute() on its items first. */
+async function runTriggerExecution(
+	items: Array<{ json: IDataObject }>,
+	staticData: IDataObject,
+	mode: 'webhook' | 'retry' = 'webhook',
+) {
+	return await runWorkflow({
+		nodes: [
+			{
+				id: 'trigger',
+				name: 'Daktela Trigger',
+				type: 'n8n-nodes-daktela.daktelaTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: baseParameters,
+			},
+		],
+		connections: {},
+		nodeTypes: { 'n8n-nodes-daktela.daktelaTrigger': DaktelaTrigger },
+		triggerItems: items,
+		staticData,
+		mode,
+	});
+}
+
 /** What a client of the webhook sees: the status and the JSON body. */
 function answer(result: RunWebhookResult): { status: number; body: IDataObject } {
 	if (result.noWebhookResponse) {
@@ -485,23 +510,7 @@ describe('Daktela Trigger: deduplication', () => {
 			dedupKey: expect.stringMatching(`^contact_update\\|${name}\\|[0-9a-f]{16}$`),
 		});
 		// The execution webhook() started: n8n runs the trigger's execute() on its items first.
-		const execution = await runWorkflow({
-			nodes: [
-				{
-					id: 'trigger',
-					name: 'Daktela Trigger',
-					type: 'n8n-nodes-daktela.daktelaTrigger',
-					typeVersion: 1,
-					position: [0, 0],
-					parameters: baseParameters,
-				},
-			],
-			connections: {},
-			nodeTypes: { 'n8n-nodes-daktela.daktelaTrigger': DaktelaTrigger },
-			triggerItems: items,
-			staticData,
-			mode: 'webhook',
-		});
+		const execution = await runTriggerExecution(items, staticData);
 		expect(execution.error).toBeUndefined();
 		expect(execution.outputOf('Daktela Trigger').map((item) => item.json)).toEqual(
 			items.map((item) => item.json),
@@ -522,28 +531,11 @@ describe('Daktela Trigger: deduplication', () => {
 
 	it('a duplicate that reaches another n8n process stops at the trigger (processed-data store)', async () => {
 		const name = nameOf('contacts');
+		// Queue mode: a worker's execution starts from empty static data.
 		const runExecution = async (
 			items: Array<{ json: IDataObject }>,
 			mode: 'webhook' | 'retry' = 'webhook',
-		) =>
-			await runWorkflow({
-				nodes: [
-					{
-						id: 'trigger',
-						name: 'Daktela Trigger',
-						type: 'n8n-nodes-daktela.daktelaTrigger',
-						typeVersion: 1,
-						position: [0, 0],
-						parameters: baseParameters,
-					},
-				],
-				connections: {},
-				nodeTypes: { 'n8n-nodes-daktela.daktelaTrigger': DaktelaTrigger },
-				triggerItems: items,
-				// Queue mode: a worker's execution starts from empty static data.
-				staticData: {},
-				mode,
-			});
+		) => await runTriggerExecution(items, {}, mode);
 		const first = await deliver({ body: { event: 'contact_update', name }, headers: withSecret() });
 		const ran = await runExecution(first.workflowData![0]);
 		expect(ran.outputOf('Daktela Trigger')).toHaveLength(1);
