@@ -41,9 +41,10 @@ export function limitProblem(
 	count: number,
 	managed: number | undefined,
 	limits: RemovalLimits,
-	nouns: string,
+	names: { noun: string; nouns: string },
 	prefix: string,
 ): string | undefined {
+	const { nouns } = names;
 	const over: string[] = [];
 	if (limits.maxRecords > 0 && count > limits.maxRecords) {
 		over.push(`Max Records is ${limits.maxRecords}`);
@@ -55,7 +56,7 @@ export function limitProblem(
 		if (percent > limits.maxPercent) over.push(`Max Percent is ${limits.maxPercent}%`);
 	}
 	if (over.length === 0) return undefined;
-	return `safety limit: this run would remove ${count} ${nouns}${share}, but ${over.join(' and ')}; nothing was removed. Check the CRM's list of deleted records; if it is right, raise the limit for one run`;
+	return `safety limit: this run would remove ${count} ${count === 1 ? names.noun : nouns}${share}, but ${over.join(' and ')}; nothing was removed. Check the CRM's list of deleted records; if it is right, raise the limit for one run`;
 }
 
 function formatPercent(percent: number): string {

@@ -1,11 +1,12 @@
 /**
  * The batch Odoo -> Daktela template's "deleted since" rows, in a real n8n against the sandbox Odoo
- * (2 companies, 4 people, plus 8 people added here) and the sandbox Daktela, run with `n8n execute`:
+ * (2 companies, 4 people, plus 8 of each added here) and the sandbox Daktela, run with `n8n execute`:
  *
- *  1. first run: 2 accounts and 12 contacts land; a contact made by hand in Daktela is kept;
+ *  1. first run: 10 accounts and 12 contacts land; a contact made by hand in Daktela is kept;
  *  2. one person archived in Odoo (active = false): its Daktela contact is deleted (one DELETE),
  *     the Commit of "deleted-contacts" counts it; the next run deletes nothing more;
- *  3. a company archived while its people are still active: Daktela refuses to delete the account
+ *  3. a company archived while its people are still active (1 of 10 accounts, under the limit):
+ *     Daktela refuses to delete the account
  *     (it still has contacts): the item fails with Daktela's reason and that cursor holds;
  *  4. four people archived at once (4 of 11 = 36%, over the template's 20%): nothing is deleted,
  *     the four fail with the safety-limit message and the cursor holds.
@@ -27,7 +28,9 @@ export const scenario: Scenario = {
 		const tick = () => (odooNow += 60_000);
 		const daktela = await ctx.daktela();
 		const odoo = await ctx.odoo({ now: () => new Date(odooNow) });
+		// More records than the seed's 2 + 4, so one deletion stays under the template's 20% limit.
 		for (let i = 1; i <= 8; i++) {
+			odoo.store.create('res.partner', { name: `Extra Company ${i}`, is_company: true });
 			odoo.store.create('res.partner', {
 				name: `Extra Person ${i}`,
 				email: `extra.${i}@example.com`,
@@ -44,7 +47,7 @@ export const scenario: Scenario = {
 
 		// 1. Everything lands; a contact made by hand sits next to the synced ones.
 		await runOk(n8n, id, 'first run');
-		assert.equal(daktela.store.list('accounts').length, 2);
+		assert.equal(daktela.store.list('accounts').length, 10);
 		assert.equal(contacts().length, 12);
 		daktela.store.put('contacts', {
 			name: 'manual_1',

@@ -157,6 +157,12 @@ export const scenario: Scenario = {
 			database: 'default',
 		});
 		for (let i = 10; i < 20; i++) {
+			// Enough synced accounts that one deletion is under the template's 20% limit.
+			daktela.store.put('accounts', {
+				name: `crm_account_${i}`,
+				title: `Company ${i}`,
+				database: 'default',
+			});
 			daktela.store.put('contacts', {
 				name: `crm_person_${i}`,
 				title: `Person ${i}`,

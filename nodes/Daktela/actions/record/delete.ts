@@ -177,7 +177,7 @@ export function execute(entity: RecordEntity) {
 								prefix ? cond('name', 'like', prefixPattern(prefix)) : undefined,
 							)
 						: undefined;
-				problem = limitProblem(count, managed, limits, def.nouns, prefix);
+				problem = limitProblem(count, managed, limits, def, prefix);
 			} catch (error) {
 				for (const target of targets) batch.fail(target.index, error, target.name);
 				return batch.result();
