@@ -19,6 +19,12 @@ export interface RelationMark {
 	value: string;
 }
 
+/**
+ * Any node -> Daktela account Create or Update with Auto-Create Contact: fields for the account's
+ * contact (e.g. a Field Mapper output with the SDK's account-contact mapping).
+ */
+export const CONTACT_KEY = '_contact';
+
 /** Sync Checkpoint Skip Processed -> Commit: which sync, entity and record an item is. */
 export const CHECKPOINT_KEY = '_checkpoint';
 export interface CheckpointMark {
@@ -36,4 +42,10 @@ export interface SyncResult {
 	action: SyncAction;
 	name: string;
 	error?: string;
+	/** Account Create or Update with Auto-Create Contact: what happened to the account's contact. */
+	contact?: {
+		action: 'created' | 'updated' | 'unchanged' | 'skipped';
+		name: string;
+		reason?: string;
+	};
 }

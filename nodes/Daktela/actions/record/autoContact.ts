@@ -1,6 +1,6 @@
 /**
  * Account Create or Update, option "Auto-Create Contact": after the accounts are written, each
- * written account gets its contact (helpers/autoContact.ts has the rules), in bulk: one `in`
+ * written account gets its contact (shared/core/autoContact.ts has the rules), in bulk: one `in`
  * lookup per chunk of contact names, one per chunk of accounts when "skip if exists" needs the
  * account's contacts, then one write per new or changed contact.
  *
@@ -20,6 +20,7 @@ import {
 	type AutoContactOptions,
 } from '../../../shared/core/autoContact';
 import { RecordError } from '../../../shared/core/errors';
+import { CONTACT_KEY } from '../../../shared/core/items';
 import { matchKeys, type DaktelaRecord } from '../../../shared/core/normalise';
 import { isPlainObject } from '../../../shared/core/objects';
 import { runPool } from '../../../shared/core/pool';
@@ -64,7 +65,7 @@ export async function autoCreateContacts(
 	for (const [index, item] of batch.outputs) {
 		const sync = item.json.sync as IDataObject | undefined;
 		if (!sync || sync.action === 'failed') continue;
-		const extra = batch.items[index]?.json._contact;
+		const extra = batch.items[index]?.json[CONTACT_KEY];
 		const contact = contactFromAccount(item.json as DaktelaRecord, extra, options);
 		const name = String(contact.name);
 		if (allEmpty(contact, options.skipIfEmpty)) {

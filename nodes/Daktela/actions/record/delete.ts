@@ -7,7 +7,7 @@
  *
  * For syncs (records deleted in the CRM): "Only External IDs Starting With" refuses records the
  * sync did not create, and the safety limit stops a run that would remove too many before it
- * removes anything (see helpers/removal.ts).
+ * removes anything (see shared/core/removal.ts).
  */
 import {
 	updateDisplayOptions,
