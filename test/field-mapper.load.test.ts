@@ -336,6 +336,23 @@ describe('unknown names get the nearest valid name', () => {
 		expect(issues[0].message).toBe('unknown transformer "phone_normalise"');
 	});
 
+	it('a transformer named like an Object method is unknown, not a crash', () => {
+		for (const name of ['valueOf', 'toString', 'constructor', 'hasOwnProperty']) {
+			const [issue] = issuesOf(
+				lines(
+					'entity: contact',
+					'lookup_field: name',
+					'mappings:',
+					'  - cc_field: a',
+					'    crm_field: b',
+					`    transformers: [${name}]`,
+				),
+			);
+			expect(issue).toEqual(expect.objectContaining({ line: 6, entry: 0 }));
+			expect(issue.message).toMatch(new RegExp(`^unknown transformer "${name}"`));
+		}
+	});
+
 	it('lists the transformers when nothing is close', () => {
 		const [issue] = issuesOf(
 			lines(

@@ -344,7 +344,10 @@ function normaliseChain(
 		const name = typeof raw === 'string' ? raw : raw.name;
 		const params = typeof raw === 'string' ? {} : (raw.params ?? {});
 		const at = typeof raw === 'string' ? [...path, i] : [...path, i, 'name'];
-		const def = TRANSFORMERS[name];
+		// Own keys only: a name such as "valueOf" must not find Object.prototype's function.
+		const def = Object.prototype.hasOwnProperty.call(TRANSFORMERS, name)
+			? TRANSFORMERS[name]
+			: undefined;
 		if (!def) {
 			const suggestion = suggest(name, TRANSFORMER_NAMES);
 			const list = suggestion ? '' : ` (available: ${TRANSFORMER_NAMES.join(', ')})`;
