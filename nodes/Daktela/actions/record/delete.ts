@@ -132,8 +132,120 @@ async function countExisting(
 	return count;
 }
 
-export function execute(entity: RecordEntity) {
+type Target = { index: number; name: string };
+
+/** 1. Which records to remove: named, and created by this sync (the others fail). */
+function readTargets(
+	ctx: IExecuteFunctions,
+	batch: Batch,
+	entity: RecordEntity,
+	prefix: string,
+): Target[] {
+	const targets: Target[] = [];
+	for (let index = 0; index < batch.items.length; index++) {
+		let name = '';
+		try {
+			name = readLocator(ctx, entity, index);
+			if (!name) throw new RecordError(`no ${ENTITIES[entity].noun} given`, 'name');
+			const refused = refusal(name, prefix);
+			if (refused) throw new RecordError(refused, 'name');
+			targets.push({ index, name });
+		} catch (error) {
+			batch.fail(index, error, name);
+		}
+	}
+	return targets;
+}
+
+/**
+ * 2. The safety limit, before anything is removed: counts the records that exist (a CRM's list of
+ * deleted records also holds ones that never reached Daktela, e.g. on a first run). Over it (or
+ * when counting fails) every target fails and false is returned.
+ */
+async function withinLimits(
+	ctx: IExecuteFunctions,
+	session: Session,
+	batch: Batch,
+	entity: RecordEntity,
+	targets: Target[],
+	limits: RemovalLimits,
+	prefix: string,
+): Promise<boolean> {
+	if (limits.maxRecords <= 0 && limits.maxPercent <= 0) return true;
 	const def = ENTITIES[entity];
+	let problem: unknown;
+	try {
+		const count = await countExisting(session, def.endpoint, targets);
+		const managed =
+			limits.maxPercent > 0
+				? await session.client.count(
+						def.endpoint,
+						prefix ? cond('name', 'like', prefixPattern(prefix)) : undefined,
+					)
+				: undefined;
+		const over = limitProblem(count, managed, limits, def, prefix);
+		if (over) {
+			ctx.logger.warn(`Daktela remove ${def.nouns}: ${over}`);
+			problem = new RecordError(over);
+		}
+	} catch (error) {
+		problem = error;
+	}
+	if (problem === undefined) return true;
+	for (const target of targets) batch.fail(target.index, problem, target.name);
+	return false;
+}
+
+/** 3. Removes one record: DELETE, or the archive PUT; a missing one is done with Ignore Missing. */
+async function removeOne(
+	ctx: IExecuteFunctions,
+	session: Session,
+	batch: Batch,
+	entity: RecordEntity,
+	removeAs: RemoveAs,
+	archivedAt: string,
+	{ index, name }: Target,
+): Promise<void> {
+	const endpoint = ENTITIES[entity].endpoint;
+	try {
+		const options = ctx.getNodeParameter('options', index, {}) as IDataObject;
+		let request: Promise<unknown>;
+		if (removeAs === 'archive') {
+			const patch = archivePatch(
+				(ctx.getNodeParameter('archiveField', index, '') as string).trim(),
+				(ctx.getNodeParameter('archiveDatabase', index, '') as string).trim(),
+				archivedAt,
+			);
+			if (Object.keys(patch).length === 0) {
+				throw new RecordError('set an Archive Field or an Archive Database to archive');
+			}
+			request = session.client.update(endpoint, name, patch);
+		} else {
+			request = session.client.delete(endpoint, name);
+		}
+		let failure: unknown;
+		await request.catch((error: unknown) => {
+			failure = error;
+		});
+		const missing = failure instanceof DaktelaApiError && failure.kind === 'notFound';
+		if (failure !== undefined && !(missing && options.ignoreMissing === true)) {
+			batch.fail(index, failure, name);
+			return;
+		}
+		const done = failure === undefined;
+		const json: IDataObject = {
+			name,
+			deleted: done && removeAs === 'delete',
+			...(removeAs === 'archive' ? { archived: done } : {}),
+			sync: { action: done ? 'deleted' : 'unchanged', name },
+		};
+		batch.succeed(index, { json, pairedItem: { item: index } });
+	} catch (error) {
+		batch.fail(index, error, name);
+	}
+}
+
+export function execute(entity: RecordEntity) {
 	return async function (
 		this: IExecuteFunctions,
 		items: INodeExecutionData[],
@@ -148,91 +260,15 @@ export function execute(entity: RecordEntity) {
 			maxPercent: Number(first.maxPercent) || 0,
 		};
 
-		// 1. Which records to remove: named, and created by this sync.
-		const targets: Array<{ index: number; name: string }> = [];
-		for (let index = 0; index < items.length; index++) {
-			let name = '';
-			try {
-				name = readLocator(this, entity, index);
-				if (!name) throw new RecordError(`no ${def.noun} given`, 'name');
-				const refused = refusal(name, prefix);
-				if (refused) throw new RecordError(refused, 'name');
-				targets.push({ index, name });
-			} catch (error) {
-				batch.fail(index, error, name);
-			}
-		}
+		const targets = readTargets(this, batch, entity, prefix);
 		batch.throwIfStopped();
-
-		// 2. The safety limit, before anything is removed: counts the records that exist (a CRM's
-		// list of deleted records also holds ones that never reached Daktela, e.g. on a first run).
-		if (limits.maxRecords > 0 || limits.maxPercent > 0) {
-			let problem: string | undefined;
-			try {
-				const count = await countExisting(session, def.endpoint, targets);
-				const managed =
-					limits.maxPercent > 0
-						? await session.client.count(
-								def.endpoint,
-								prefix ? cond('name', 'like', prefixPattern(prefix)) : undefined,
-							)
-						: undefined;
-				problem = limitProblem(count, managed, limits, def, prefix);
-			} catch (error) {
-				for (const target of targets) batch.fail(target.index, error, target.name);
-				return batch.result();
-			}
-			if (problem) {
-				this.logger.warn(`Daktela remove ${def.nouns}: ${problem}`);
-				const error = new RecordError(problem);
-				for (const target of targets) batch.fail(target.index, error, target.name);
-				return batch.result();
-			}
+		if (!(await withinLimits(this, session, batch, entity, targets, limits, prefix))) {
+			return batch.result();
 		}
-
-		// 3. Remove.
 		const archivedAt = new Date().toISOString();
 		await runPool(
 			targets,
-			async ({ index, name }) => {
-				try {
-					const options = this.getNodeParameter('options', index, {}) as IDataObject;
-					let failure: unknown;
-					const patch =
-						removeAs === 'archive'
-							? archivePatch(
-									(this.getNodeParameter('archiveField', index, '') as string).trim(),
-									(this.getNodeParameter('archiveDatabase', index, '') as string).trim(),
-									archivedAt,
-								)
-							: {};
-					if (removeAs === 'archive' && Object.keys(patch).length === 0) {
-						throw new RecordError('set an Archive Field or an Archive Database to archive');
-					}
-					const request =
-						removeAs === 'archive'
-							? session.client.update(def.endpoint, name, patch)
-							: session.client.delete(def.endpoint, name);
-					await request.catch((error: unknown) => {
-						failure = error;
-					});
-					const missing = failure instanceof DaktelaApiError && failure.kind === 'notFound';
-					if (failure !== undefined && !(missing && options.ignoreMissing === true)) {
-						batch.fail(index, failure, name);
-						return;
-					}
-					const done = failure === undefined;
-					const json: IDataObject = {
-						name,
-						deleted: done && removeAs === 'delete',
-						...(removeAs === 'archive' ? { archived: done } : {}),
-						sync: { action: done ? 'deleted' : 'unchanged', name },
-					};
-					batch.succeed(index, { json, pairedItem: { item: index } });
-				} catch (error) {
-					batch.fail(index, error, name);
-				}
-			},
+			async (target) => await removeOne(this, session, batch, entity, removeAs, archivedAt, target),
 			{ concurrency: session.concurrency, shouldStop: () => batch.stopped },
 		);
 		return batch.result();
