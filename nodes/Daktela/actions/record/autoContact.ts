@@ -52,16 +52,12 @@ const keyOf = (value: unknown): string => matchKeys(value)[0] ?? '';
 
 type ContactOutcome = { action: string; name: string; reason?: string };
 
-/** Makes the contacts of the accounts written in `batch`; returns the count per action. */
-export async function autoCreateContacts(
-	ctx: IExecuteFunctions,
-	session: Session,
-	batch: Batch,
-	options: AutoContactOptions,
-): Promise<Record<string, number>> {
-	// One contact per written account (items merged into one account share it).
-	const wanted = new Map<string, { contact: DaktelaRecord; indices: number[] }>();
-	const outcome = new Map<number, ContactOutcome>();
+type Wanted = Map<string, { contact: DaktelaRecord; indices: number[] }>;
+type Outcomes = Map<number, ContactOutcome>;
+
+/** 1. One contact per written account (items merged into one account share it). */
+function plannedContacts(batch: Batch, options: AutoContactOptions, outcome: Outcomes): Wanted {
+	const wanted: Wanted = new Map();
 	for (const [index, item] of batch.outputs) {
 		const sync = item.json.sync as IDataObject | undefined;
 		if (!sync || sync.action === 'failed') continue;
@@ -76,74 +72,109 @@ export async function autoCreateContacts(
 		slot.indices.push(index);
 		wanted.set(name, slot);
 	}
+	return wanted;
+}
 
-	const failAll = (indices: number[], error: unknown, name: string) => {
-		const message = error instanceof Error ? error.message : String(error);
-		for (const index of indices) {
-			batch.outputs.delete(index);
-			batch.fail(
-				index,
-				new RecordError(`the account was written, but its contact ${name} failed: ${message}`),
-				name,
-			);
-		}
-	};
-
-	let existing = new Map<string, DaktelaRecord[]>();
-	let byAccount = new Map<string, DaktelaRecord[]>();
-	try {
-		existing = indexByKey(await listBy(session, 'name', [...wanted.keys()]), 'name');
-		const missing = [...wanted.values()].filter(
-			(w) => !existing.get(keyOf(w.contact.name))?.length,
+/** The account items of a failed contact fail too (the account itself was written). */
+function failAccounts(batch: Batch, indices: number[], error: unknown, name: string): void {
+	const message = error instanceof Error ? error.message : String(error);
+	for (const index of indices) {
+		batch.outputs.delete(index);
+		batch.fail(
+			index,
+			new RecordError(`the account was written, but its contact ${name} failed: ${message}`),
+			name,
 		);
-		if (options.skipIfExists.length > 0 && missing.length > 0) {
-			const accounts = [...new Set(missing.map((w) => String(w.contact.account)))];
-			byAccount = indexByKey(await listBy(session, 'account', accounts), 'account');
-		}
-	} catch (error) {
-		for (const [name, slot] of wanted) failAll(slot.indices, error, name);
-		wanted.clear();
 	}
+}
 
-	const writes: Array<{ name: string; indices: number[]; decision: ReturnType<typeof decide> }> =
-		[];
+/** 2. The contacts by name, and (for skip if exists) the contacts of accounts that have none. */
+async function lookUpContacts(session: Session, wanted: Wanted, options: AutoContactOptions) {
+	const existing = indexByKey(await listBy(session, 'name', [...wanted.keys()]), 'name');
+	let byAccount = new Map<string, DaktelaRecord[]>();
+	const missing = [...wanted.values()].filter((w) => !existing.get(keyOf(w.contact.name))?.length);
+	if (options.skipIfExists.length > 0 && missing.length > 0) {
+		const accounts = [...new Set(missing.map((w) => String(w.contact.account)))];
+		byAccount = indexByKey(await listBy(session, 'account', accounts), 'account');
+	}
+	return { existing, byAccount };
+}
+
+type Write = { name: string; indices: number[]; decision: ReturnType<typeof decide> };
+
+/** 3. Skip (exists), unchanged, or a write, per contact. */
+function decideContacts(
+	session: Session,
+	wanted: Wanted,
+	found: Awaited<ReturnType<typeof lookUpContacts>>,
+	options: AutoContactOptions,
+	outcome: Outcomes,
+): Write[] {
+	const writes: Write[] = [];
 	for (const [name, { contact, indices }] of wanted) {
-		const found = existing.get(keyOf(name));
-		if (!found?.length) {
-			const siblings = byAccount.get(keyOf(contact.account)) ?? [];
+		const matches = found.existing.get(keyOf(name));
+		if (!matches?.length) {
+			const siblings = found.byAccount.get(keyOf(contact.account)) ?? [];
 			if (coveredBy(contact, siblings, options.skipIfExists, options.skipIfExistsMode)) {
-				for (const index of indices)
+				for (const index of indices) {
 					outcome.set(index, { action: 'skipped', name, reason: 'exists' });
+				}
 				continue;
 			}
 		}
 		const decision = decide(
 			{ matchField: 'name', key: keyOf(name), matchValue: name, indices, record: contact },
-			found,
+			matches,
 			{ toDaktelaTime: session.toDaktelaTime },
 		);
 		if (decision.kind === 'unchanged') {
 			for (const index of indices) outcome.set(index, { action: 'unchanged', name });
 		} else writes.push({ name, indices, decision });
 	}
+	return writes;
+}
 
-	await runPool(
-		writes,
-		async ({ name, indices, decision }) => {
-			try {
-				if (decision.kind === 'create') await session.client.create('contacts', decision.body);
-				else if (decision.kind === 'update') {
-					await session.client.update('contacts', decision.name, decision.body);
-				} else throw new RecordError(`${name} matches several contacts`);
-				const action = decision.kind === 'create' ? 'created' : 'updated';
-				for (const index of indices) outcome.set(index, { action, name });
-			} catch (error) {
-				failAll(indices, error, name);
-			}
-		},
-		{ concurrency: session.concurrency, shouldStop: () => batch.stopped },
-	);
+/** 4. Writes one contact. */
+async function writeContact(
+	session: Session,
+	batch: Batch,
+	{ name, indices, decision }: Write,
+	outcome: Outcomes,
+): Promise<void> {
+	try {
+		if (decision.kind === 'create') await session.client.create('contacts', decision.body);
+		else if (decision.kind === 'update') {
+			await session.client.update('contacts', decision.name, decision.body);
+		} else throw new RecordError(`${name} matches several contacts`);
+		const action = decision.kind === 'create' ? 'created' : 'updated';
+		for (const index of indices) outcome.set(index, { action, name });
+	} catch (error) {
+		failAccounts(batch, indices, error, name);
+	}
+}
 
+/** Makes the contacts of the accounts written in `batch`; returns the count per action. */
+export async function autoCreateContacts(
+	ctx: IExecuteFunctions,
+	session: Session,
+	batch: Batch,
+	options: AutoContactOptions,
+): Promise<Record<string, number>> {
+	const outcome: Outcomes = new Map();
+	const wanted = plannedContacts(batch, options, outcome);
+	let writes: Write[] = [];
+	try {
+		const found = await lookUpContacts(session, wanted, options);
+		writes = decideContacts(session, wanted, found, options, outcome);
+	} catch (error) {
+		for (const [name, slot] of wanted) failAccounts(batch, slot.indices, error, name);
+	}
+	await runPool(writes, async (write) => await writeContact(session, batch, write, outcome), {
+		concurrency: session.concurrency,
+		shouldStop: () => batch.stopped,
+	});
+
+	// 5. Each account item reports its contact.
 	const counts: Record<string, number> = {};
 	for (const [index, result] of outcome) {
 		const item = batch.outputs.get(index);
