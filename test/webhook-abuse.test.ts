@@ -23,7 +23,7 @@ import { DaktelaTrigger } from '../nodes/DaktelaTrigger/DaktelaTrigger.node';
 import { processMemory } from '../nodes/DaktelaTrigger/dedup';
 import { signatureHeaderValue } from '../nodes/DaktelaTrigger/security/verify';
 import { FieldMapper } from '../nodes/FieldMapper/FieldMapper.node';
-import { runWebhook, runWorkflow, type RunWebhookResult } from './harness/n8n.cjs';
+import { processedData, runWebhook, runWorkflow, type RunWebhookResult } from './harness/n8n.cjs';
 import { startDaktelaSandbox, type DaktelaSandbox } from './sandbox/daktela.cjs';
 import { crmWriterNode, InMemoryCrm } from './support/crm-source';
 
@@ -47,8 +47,9 @@ afterAll(async () => {
 });
 
 beforeEach(() => {
-	// Every spec is a freshly started n8n as far as the trigger's process memory goes.
+	// Every spec is a freshly started n8n (process memory) with a fresh database (processed data).
 	processMemory.clear();
+	processedData.clear();
 	sandbox.reset();
 	sandbox.setFaults(undefined);
 	for (let n = 1; n <= 3; n++) {
