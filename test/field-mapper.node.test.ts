@@ -272,7 +272,7 @@ describe('Field Mapper node, YAML mode', () => {
 			expect.stringMatching(/^line 6, line 9: phone_normalize has no default country/),
 		]);
 		expect(r.outputs[0][0].json._preview).toEqual({
-			name: 'id: 7 → 7',
+			name: 'id: 7 → "7"',
 			'customFields.number': 'phone: "+420 601 123 456" → ["+420601123456","+420602000111"]',
 			'customFields.number (2)':
 				'mobile: "+420 602 000 111" → ["+420601123456","+420602000111"]',
