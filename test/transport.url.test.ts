@@ -54,6 +54,42 @@ describe('normaliseInstanceUrl: every accepted form of the instance URL', () => 
 	});
 });
 
+describe('normaliseInstanceUrl: what WHATWG URL would quietly accept or rewrite is refused', () => {
+	it.each([
+		['https://@x.daktela.com', /not a valid/],
+		['https:///x.daktela.com', /not a valid/],
+		['https://x.daktela.com\\api\\v6', /not a valid/],
+		['https://x.dak\ntela.com', /not a valid/],
+		['https://x.daktela.com/api v6', /not a valid/],
+		['https://x.daktela.com/a\u0001b', /not a valid/],
+		['https://%78.daktela.com', /not a valid/],
+		['https://d\u00e4ktela.com', /not a valid/],
+		['http://127.1', /not a valid/],
+		['https://x_y.daktela.com', /not a valid/],
+		['https://x.daktela.com:', /not a valid/],
+		['https://x.daktela.com:99999', /not a valid/],
+		['https://x.daktela.com/?', /query string/],
+		['https://x.daktela.com/#', /fragment/],
+		['https://x.daktela.com/#a?b', /fragment/],
+	])('refuses %j', (input, message) => {
+		expect(() => normaliseInstanceUrl(input)).toThrow(DaktelaInputError);
+		expect(() => normaliseInstanceUrl(input)).toThrow(message);
+	});
+
+	it('keeps an IPv6 host with its port', () => {
+		expect(normaliseInstanceUrl('http://[::1]:8080/api/v6/')).toBe('http://[::1]:8080');
+	});
+
+	it('never echoes credentials or a query of a URL that does not parse', () => {
+		for (const input of ['https://u:s3cr3t@exa mple.com', 'https://exa mple.com?accessToken=s3cr3t']) {
+			expect(() => normaliseInstanceUrl(input)).toThrow(/not a valid/);
+			expect(() => normaliseInstanceUrl(input)).toThrow(
+				expect.objectContaining({ message: expect.not.stringContaining('s3cr3t') }),
+			);
+		}
+	});
+});
+
 describe('API paths', () => {
 	it('appends .json and encodes record names, dots included', () => {
 		expect(listPath('contacts')).toBe('contacts.json');
