@@ -225,209 +225,232 @@ function fromWallClock(
 
 const SEPARATORS = ';:/.,-()';
 
-/**
- * PHP `DateTimeImmutable::createFromFormat($format, $text)` in `defaultZone`. Returns undefined
- * where PHP returns false (text does not match, trailing data, data missing).
- */
-export function createFromFormat(
-	format: string,
-	text: string,
-	defaultZone: string,
-	now: DateTime = DateTime.now(),
-): DateTime | undefined {
-	const f: Fields = {};
-	let resetAll = false;
-	let resetUnparsed = false;
-	let allowTrailing = false;
-	let pos = 0;
+/** Where createFromFormat is in the text, and what it has read so far. */
+interface Scan {
+	readonly text: string;
+	pos: number;
+	f: Fields;
+	/** `!`: every field not parsed comes from the epoch. */
+	resetAll: boolean;
+	/** `|`: the same, for the fields not parsed yet. */
+	resetUnparsed: boolean;
+	/** `+`: trailing text is allowed. */
+	allowTrailing: boolean;
+}
 
-	const readNumber = (min: number, max: number): number | undefined => {
-		const m = new RegExp(`^\\d{${min},${max}}`).exec(text.slice(pos));
-		if (!m) return undefined;
-		pos += m[0].length;
-		return Number(m[0]);
-	};
-	const readWord = (): string => {
-		const m = /^[A-Za-z]+/.exec(text.slice(pos));
-		if (!m) return '';
-		pos += m[0].length;
-		return m[0];
-	};
+function readNumber(scan: Scan, min: number, max: number): number | undefined {
+	const m = new RegExp(`^\\d{${min},${max}}`).exec(scan.text.slice(scan.pos));
+	if (!m) return undefined;
+	scan.pos += m[0].length;
+	return Number(m[0]);
+}
 
+function readWord(scan: Scan): string {
+	const m = /^[A-Za-z]+/.exec(scan.text.slice(scan.pos));
+	if (!m) return '';
+	scan.pos += m[0].length;
+	return m[0];
+}
+
+/** Reads a number into one field; false when there is none. */
+function readField(
+	scan: Scan,
+	field: 'day' | 'dayOfYear' | 'month' | 'hour' | 'minute' | 'second' | 'millisecond',
+	min: number,
+	max: number,
+): boolean {
+	const v = readNumber(scan, min, max);
+	if (v === undefined) return false;
+	scan.f[field] = v;
+	return true;
+}
+
+/** The text matches `c` here (a literal format character or an escaped one). */
+function readLiteral(scan: Scan, c: string | undefined): boolean {
+	if (scan.text[scan.pos] !== c) return false;
+	scan.pos++;
+	return true;
+}
+
+/** Date format characters (d j D l S z F M m n Y y); undefined for any other character. */
+function scanDateChar(scan: Scan, ch: string): boolean | undefined {
+	switch (ch) {
+		case 'd':
+		case 'j':
+			return readField(scan, 'day', 1, 2);
+		case 'D':
+		case 'l': {
+			const word = readWord(scan).toLowerCase();
+			return DAY_NAMES.some(
+				(n) => n.toLowerCase() === word || n.slice(0, 3).toLowerCase() === word,
+			);
+		}
+		case 'S': {
+			const suffix = scan.text.slice(scan.pos, scan.pos + 2).toLowerCase();
+			if (!['st', 'nd', 'rd', 'th'].includes(suffix)) return false;
+			scan.pos += 2;
+			return true;
+		}
+		case 'z':
+			return readField(scan, 'dayOfYear', 1, 3);
+		case 'F':
+		case 'M': {
+			const word = readWord(scan).toLowerCase();
+			const index = MONTH_NAMES.findIndex(
+				(n) => n.toLowerCase() === word || n.slice(0, 3).toLowerCase() === word,
+			);
+			if (index < 0) return false;
+			scan.f.month = index + 1;
+			return true;
+		}
+		case 'm':
+		case 'n':
+			return readField(scan, 'month', 1, 2);
+		case 'Y': {
+			const negative = scan.text[scan.pos] === '-';
+			if (negative) scan.pos++;
+			const v = readNumber(scan, 1, 4);
+			if (v === undefined) return false;
+			scan.f.year = negative ? -v : v;
+			return true;
+		}
+		case 'y': {
+			const v = readNumber(scan, 2, 2);
+			if (v === undefined) return false;
+			scan.f.year = v < 70 ? 2000 + v : 1900 + v;
+			return true;
+		}
+		default:
+			return undefined;
+	}
+}
+
+/** Time, zone and timestamp format characters (a A g h G H i s v u e T O P p U). */
+function scanTimeChar(scan: Scan, ch: string): boolean | undefined {
+	switch (ch) {
+		case 'a':
+		case 'A': {
+			const word = scan.text.slice(scan.pos, scan.pos + 2).toLowerCase();
+			if (word !== 'am' && word !== 'pm') return false;
+			scan.pos += 2;
+			scan.f.pm = word === 'pm';
+			return true;
+		}
+		case 'g':
+		case 'h':
+		case 'G':
+		case 'H':
+			return readField(scan, 'hour', 1, 2);
+		case 'i':
+			return readField(scan, 'minute', 2, 2);
+		case 's':
+			return readField(scan, 'second', 2, 2);
+		case 'v':
+			return readField(scan, 'millisecond', 3, 3);
+		case 'u': {
+			const m = /^\d{1,9}/.exec(scan.text.slice(scan.pos));
+			if (!m) return false;
+			scan.pos += m[0].length;
+			scan.f.millisecond = Math.floor(Number(`0.${m[0]}`) * 1000);
+			return true;
+		}
+		case 'e':
+		case 'T':
+		case 'O':
+		case 'P':
+		case 'p': {
+			const m = /^(?:[A-Za-z_]+(?:\/[A-Za-z0-9_+-]+)*|[+-]\d{1,2}(?::?\d{2})?)/.exec(
+				scan.text.slice(scan.pos),
+			);
+			if (!m) return false;
+			const zone = zoneFromText(m[0]);
+			if (zone === undefined) return false;
+			scan.pos += m[0].length;
+			scan.f.zone = zone;
+			return true;
+		}
+		case 'U': {
+			const m = /^-?\d+/.exec(scan.text.slice(scan.pos));
+			if (!m) return false;
+			scan.pos += m[0].length;
+			scan.f.unix = Number(m[0]);
+			return true;
+		}
+		default:
+			return undefined;
+	}
+}
+
+/** Separators, modifiers (! | +) and literal characters: every character not read as a field. */
+function scanOtherChar(scan: Scan, ch: string): boolean {
+	const { text } = scan;
+	switch (ch) {
+		case ' ':
+			while (scan.pos < text.length && /[ \t\u00a0\u202f]/.test(text[scan.pos])) scan.pos++;
+			return true;
+		case '#':
+			if (!SEPARATORS.includes(text[scan.pos] ?? '\0')) return false;
+			scan.pos++;
+			return true;
+		case '?':
+			if (scan.pos >= text.length) return false;
+			scan.pos++;
+			return true;
+		case '*':
+			while (scan.pos < text.length && !/[\s;:/.,\-()0-9]/.test(text[scan.pos])) scan.pos++;
+			return true;
+		case '!':
+			scan.resetAll = true;
+			scan.f = {};
+			return true;
+		case '|':
+			scan.resetUnparsed = true;
+			return true;
+		case '+':
+			scan.allowTrailing = true;
+			return true;
+		default:
+			return readLiteral(scan, ch);
+	}
+}
+
+/** Reads `text` by `format`; undefined where PHP stops (mismatch, missing data, trailing data). */
+function scanByFormat(format: string, text: string): Scan | undefined {
+	const scan: Scan = {
+		text,
+		pos: 0,
+		f: {},
+		resetAll: false,
+		resetUnparsed: false,
+		allowTrailing: false,
+	};
 	for (let i = 0; i < format.length; i++) {
 		const ch = format[i];
-		switch (ch) {
-			case 'd':
-			case 'j': {
-				const v = readNumber(1, 2);
-				if (v === undefined) return undefined;
-				f.day = v;
-				break;
-			}
-			case 'D':
-			case 'l': {
-				const word = readWord().toLowerCase();
-				if (
-					!DAY_NAMES.some((n) => n.toLowerCase() === word || n.slice(0, 3).toLowerCase() === word)
-				)
-					return undefined;
-				break;
-			}
-			case 'S': {
-				const suffix = text.slice(pos, pos + 2).toLowerCase();
-				if (!['st', 'nd', 'rd', 'th'].includes(suffix)) return undefined;
-				pos += 2;
-				break;
-			}
-			case 'z': {
-				const v = readNumber(1, 3);
-				if (v === undefined) return undefined;
-				f.dayOfYear = v;
-				break;
-			}
-			case 'F':
-			case 'M': {
-				const word = readWord().toLowerCase();
-				const index = MONTH_NAMES.findIndex(
-					(n) => n.toLowerCase() === word || n.slice(0, 3).toLowerCase() === word,
-				);
-				if (index < 0) return undefined;
-				f.month = index + 1;
-				break;
-			}
-			case 'm':
-			case 'n': {
-				const v = readNumber(1, 2);
-				if (v === undefined) return undefined;
-				f.month = v;
-				break;
-			}
-			case 'Y': {
-				const negative = text[pos] === '-';
-				if (negative) pos++;
-				const v = readNumber(1, 4);
-				if (v === undefined) return undefined;
-				f.year = negative ? -v : v;
-				break;
-			}
-			case 'y': {
-				const v = readNumber(2, 2);
-				if (v === undefined) return undefined;
-				f.year = v < 70 ? 2000 + v : 1900 + v;
-				break;
-			}
-			case 'a':
-			case 'A': {
-				const word = text.slice(pos, pos + 2).toLowerCase();
-				if (word !== 'am' && word !== 'pm') return undefined;
-				pos += 2;
-				f.pm = word === 'pm';
-				break;
-			}
-			case 'g':
-			case 'h':
-			case 'G':
-			case 'H': {
-				const v = readNumber(1, 2);
-				if (v === undefined) return undefined;
-				f.hour = v;
-				break;
-			}
-			case 'i': {
-				const v = readNumber(2, 2);
-				if (v === undefined) return undefined;
-				f.minute = v;
-				break;
-			}
-			case 's': {
-				const v = readNumber(2, 2);
-				if (v === undefined) return undefined;
-				f.second = v;
-				break;
-			}
-			case 'v': {
-				const v = readNumber(3, 3);
-				if (v === undefined) return undefined;
-				f.millisecond = v;
-				break;
-			}
-			case 'u': {
-				const m = /^\d{1,9}/.exec(text.slice(pos));
-				if (!m) return undefined;
-				pos += m[0].length;
-				f.millisecond = Math.floor(Number(`0.${m[0]}`) * 1000);
-				break;
-			}
-			case 'e':
-			case 'T':
-			case 'O':
-			case 'P':
-			case 'p': {
-				const m = /^(?:[A-Za-z_]+(?:\/[A-Za-z0-9_+-]+)*|[+-]\d{1,2}(?::?\d{2})?)/.exec(
-					text.slice(pos),
-				);
-				if (!m) return undefined;
-				const zone = zoneFromText(m[0]);
-				if (zone === undefined) return undefined;
-				pos += m[0].length;
-				f.zone = zone;
-				break;
-			}
-			case 'U': {
-				const m = /^-?\d+/.exec(text.slice(pos));
-				if (!m) return undefined;
-				pos += m[0].length;
-				f.unix = Number(m[0]);
-				break;
-			}
-			case ' ': {
-				while (pos < text.length && /[ \t\u00a0\u202f]/.test(text[pos])) pos++;
-				break;
-			}
-			case '#': {
-				if (!SEPARATORS.includes(text[pos] ?? '\0')) return undefined;
-				pos++;
-				break;
-			}
-			case '?': {
-				if (pos >= text.length) return undefined;
-				pos++;
-				break;
-			}
-			case '*': {
-				while (pos < text.length && !/[\s;:/.,\-()0-9]/.test(text[pos])) pos++;
-				break;
-			}
-			case '!':
-				resetAll = true;
-				Object.keys(f).forEach((k) => delete f[k as keyof Fields]);
-				break;
-			case '|':
-				resetUnparsed = true;
-				break;
-			case '+':
-				allowTrailing = true;
-				break;
-			case '\\': {
-				i++;
-				if (text[pos] !== format[i]) return undefined;
-				pos++;
-				break;
-			}
-			default: {
-				if (text[pos] !== ch) return undefined;
-				pos++;
-			}
+		let ok: boolean;
+		if (ch === '\\') {
+			i++;
+			ok = readLiteral(scan, format[i]);
+		} else {
+			ok = scanDateChar(scan, ch) ?? scanTimeChar(scan, ch) ?? scanOtherChar(scan, ch);
 		}
+		if (!ok) return undefined;
 	}
-	if (pos < text.length && !allowTrailing) return undefined; // "Trailing data"
+	if (scan.pos < text.length && !scan.allowTrailing) return undefined; // "Trailing data"
+	return scan;
+}
 
+/**
+ * The fields read -> a DateTime. timelib: unparsed date fields come from "now" (or the epoch after
+ * ! and |); once any time field is parsed, the other time fields are zero.
+ */
+function dateFromFields(scan: Scan, defaultZone: string, now: DateTime): DateTime | undefined {
+	const { f } = scan;
 	const zone = f.zone !== undefined ? zoneArg(f.zone) : defaultZone;
 	if (f.unix !== undefined) {
 		const base = DateTime.fromSeconds(f.unix, { zone: f.zone !== undefined ? zone : 'UTC' });
 		return base.setLocale('en-US');
 	}
-	const reset = resetAll || resetUnparsed;
+	const reset = scan.resetAll || scan.resetUnparsed;
 	const localNow = now.setZone(zone);
 	const anyTime =
 		f.hour !== undefined ||
@@ -435,8 +458,6 @@ export function createFromFormat(
 		f.second !== undefined ||
 		f.millisecond !== undefined;
 	const anyField = anyTime || f.year !== undefined || f.month !== undefined || f.day !== undefined;
-	// timelib: unparsed date fields come from "now" (or the epoch after ! and |); once any time
-	// field is parsed, the other time fields are zero.
 	const year = f.year ?? (reset ? 1970 : localNow.year);
 	let month = f.month ?? (reset ? 1 : localNow.month);
 	let day = f.day ?? (reset ? 1 : localNow.day);
@@ -453,6 +474,20 @@ export function createFromFormat(
 	const millisecond = f.millisecond ?? (reset || anyField ? 0 : localNow.millisecond);
 	const dt = fromWallClock(year, month, day, hour, minute, second, millisecond, zone);
 	return dt.isValid ? dt : undefined;
+}
+
+/**
+ * PHP `DateTimeImmutable::createFromFormat($format, $text)` in `defaultZone`. Returns undefined
+ * where PHP returns false (text does not match, trailing data, data missing).
+ */
+export function createFromFormat(
+	format: string,
+	text: string,
+	defaultZone: string,
+	now: DateTime = DateTime.now(),
+): DateTime | undefined {
+	const scan = scanByFormat(format, text);
+	return scan && dateFromFields(scan, defaultZone, now);
 }
 
 const MONTH_WORD =
