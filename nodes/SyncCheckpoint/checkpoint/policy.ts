@@ -26,7 +26,7 @@
  */
 import { fromIso, toIso } from './cursor';
 import { CheckpointError } from './errors';
-import type { EntityState, RunMarker } from './state';
+import type { EntityState, LastCommit, RunMarker } from './state';
 import { cloneEntityState } from './state';
 
 export type Outcome = 'created' | 'updated' | 'unchanged' | 'deleted' | 'failed' | 'other';
@@ -560,13 +560,12 @@ function trimState(
 	}
 }
 
-export function decideCommit(input: CommitInput): CommitDecision {
-	const { state, runId, records, nowMs, options } = input;
-	checkOptions(options);
-	const warnings: string[] = [];
-	const next = cloneEntityState(state);
-
-	// Whose run this is, and what its Get handed out.
+/** Whose run this is: this execution's Get, another execution's open run, or none. */
+function matchRun(
+	state: EntityState,
+	runId: string,
+	warnings: string[],
+): { run: RunMarker | undefined; match: CommitDecision['run']['match'] } {
 	const run = runOf(state, runId);
 	const match = run ? 'this' : state.run && !state.run.closedAt ? 'other' : 'none';
 	if (match === 'other') {
@@ -576,6 +575,56 @@ export function decideCommit(input: CommitInput): CommitDecision {
 				'execution ran no Get',
 		);
 	}
+	return { run, match };
+}
+
+/** "Source Sorted by Cursor" holds only if the records arrived in ascending cursor order. */
+function checkSorted(
+	options: CommitOptions,
+	valid: Valid[],
+	state: EntityState,
+	warnings: string[],
+): boolean {
+	if (!options.sortedSource) return false;
+	if (arrivedInOrder(valid, state.retry)) return true;
+	warnings.push(
+		'"Source Sorted by Cursor" is on but the records did not arrive in ascending cursor ' +
+			'order: the unsorted rules applied (a full batch holds the cursor)',
+	);
+	return false;
+}
+
+/** Records stamped more than an hour after the commit: the cursor does not follow them. */
+function warnFuture(valid: Valid[], nowMs: number, warnings: string[]): void {
+	const ahead = valid.filter((r) => r.time > nowMs + FUTURE_WARNING_MS).map((r) => r.id);
+	if (ahead.length) {
+		warnings.push(
+			`${ahead.length} record(s) have a cursor value more than an hour in the future ` +
+				`(${ahead.slice(0, 5).join(', ')}): the cursor does not follow them past the time Get ran. ` +
+				'Check the source clock or data',
+		);
+	}
+}
+
+/** The summary of this commit in the state, and the run closed. */
+function closeRun(
+	next: EntityState,
+	run: RunMarker | undefined,
+	last: Omit<LastCommit, 'at'>,
+	nowMs: number,
+): void {
+	if (run) next.run = { ...run, closedAt: toIso(nowMs) };
+	next.last = { at: toIso(nowMs), ...last };
+}
+
+export function decideCommit(input: CommitInput): CommitDecision {
+	const { state, runId, records, nowMs, options } = input;
+	checkOptions(options);
+	const warnings: string[] = [];
+	const next = cloneEntityState(state);
+
+	// Whose run this is, and what its Get handed out.
+	const { run, match } = matchRun(state, runId, warnings);
 	const fullSync = run?.fullSync ?? false;
 	const lookbackMs = run?.lookbackMs ?? 0;
 	const limit = run ? run.limit : null;
@@ -585,30 +634,14 @@ export function decideCommit(input: CommitInput): CommitDecision {
 	const classified = classifyRecords(records);
 	const { counts, failedRecords, invalidRecords, valid, successes } = classified;
 	const advance = options.onFailure === 'advance';
-
-	let sorted = options.sortedSource;
-	if (sorted && !arrivedInOrder(valid, state.retry)) {
-		sorted = false;
-		warnings.push(
-			'"Source Sorted by Cursor" is on but the records did not arrive in ascending cursor ' +
-				'order: the unsorted rules applied (a full batch holds the cursor)',
-		);
-	}
-
+	const sorted = checkSorted(options, valid, state, warnings);
 	const { reason, moveBy } = decideReason(classified, state, sorted, advance, exhausted);
 	const committed = reason.startsWith('committed');
 
 	// The source was read after Get ran: nothing it returned can be newer than that, except records
 	// stamped in the future. Without Get, the commit time is the best bound there is.
 	const ceiling = run ? (fromIso(run.startedAt) ?? nowMs) : nowMs;
-	const ahead = valid.filter((r) => r.time > nowMs + FUTURE_WARNING_MS).map((r) => r.id);
-	if (ahead.length) {
-		warnings.push(
-			`${ahead.length} record(s) have a cursor value more than an hour in the future ` +
-				`(${ahead.slice(0, 5).join(', ')}): the cursor does not follow them past the time Get ran. ` +
-				'Check the source clock or data',
-		);
-	}
+	warnFuture(valid, nowMs, warnings);
 
 	// Update the state: what was seen, the retry and dead-letter lists, the cursor.
 	const retry = { added: [] as string[], resolved: [] as string[], pending: [] as string[] };
@@ -633,17 +666,20 @@ export function decideCommit(input: CommitInput): CommitDecision {
 	// The summary, and the run closed.
 	const cursorBefore = cursorView(state);
 	const cursorAfter = cursorView(next);
-	if (run) next.run = { ...run, closedAt: toIso(nowMs) };
-	next.last = {
-		at: toIso(nowMs),
-		runId,
-		committed,
-		reason,
-		total: counts.total,
-		failed: counts.failed + counts.invalid,
-		cursorBefore: cursorBefore?.time ?? null,
-		cursorAfter: cursorAfter?.time ?? null,
-	};
+	closeRun(
+		next,
+		run,
+		{
+			runId,
+			committed,
+			reason,
+			total: counts.total,
+			failed: counts.failed + counts.invalid,
+			cursorBefore: cursorBefore?.time ?? null,
+			cursorAfter: cursorAfter?.time ?? null,
+		},
+		nowMs,
+	);
 
 	return {
 		committed,
