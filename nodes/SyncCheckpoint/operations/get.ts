@@ -14,7 +14,7 @@ import { formatSince, toEpochMs, type SinceFormat } from '../checkpoint/cursor';
 import { planGet } from '../checkpoint/policy';
 import { readStateRows, type ReadRows } from '../checkpoint/rows';
 import { checkName, type EntityState } from '../checkpoint/state';
-import { getOutput } from '../checkpoint/summary';
+import { getOutput, type Persistence } from '../checkpoint/summary';
 import {
 	addHints,
 	asBoolean,
@@ -24,6 +24,7 @@ import {
 	runIdOf,
 	timeZoneOf,
 	toNodeError,
+	type Stores,
 } from './shared';
 
 const NO_STATE_NOTE =
@@ -36,13 +37,127 @@ const LOST_STATE_NOTE =
 	'sync. Keep the state in a Data Table instead: set "State From" to "Data Table Rows in Input" ' +
 	'(see the "scaled" template and "Scaling out" in the README)';
 
+/** What every item of one Get shares. */
+interface GetRun {
+	items: INodeExecutionData[];
+	fromRows: boolean;
+	stores: Stores;
+	saved: Persistence;
+	runId: string;
+	nowMs: number;
+}
+
+interface ReadState {
+	syncName: string;
+	entity: string;
+	state: EntityState;
+	rows?: ReadRows;
+	stateLost: boolean;
+}
+
+/** The sync's state: from the input rows, or from static data (and whether it was lost). */
+async function readState(ctx: IExecuteFunctions, run: GetRun, i: number): Promise<ReadState> {
+	const syncName = checkName('Sync name', ctx.getNodeParameter('syncName', i));
+	const entity = checkName('Entity', ctx.getNodeParameter('entity', i));
+	if (run.fromRows) {
+		const rows = readStateRows(
+			run.items.map((item) => item.json),
+			syncName,
+			entity,
+		);
+		return { syncName, entity, state: rows.state, rows, stateLost: false };
+	}
+	const state = run.stores.get(syncName, entity);
+	let stateLost = false;
+	if (state.cursor === null && run.saved.persisted) {
+		stateLost = (await committedBefore(ctx, syncName, entity)) === true;
+	}
+	return { syncName, entity, state, stateLost };
+}
+
+/** Get's parameters for item i. */
+function readParameters(ctx: IExecuteFunctions, i: number) {
+	const batchSize = ctx.getNodeParameter('batchSize', i) as number;
+	const lookbackSeconds = ctx.getNodeParameter('lookbackSeconds', i) as number;
+	const forceFullSync = asBoolean(ctx.getNodeParameter('forceFullSync', i, false));
+	const options = ctx.getNodeParameter('getOptions', i, {}) as IDataObject;
+	const timeZone = timeZoneOf(ctx, options.timeZone);
+	const startFrom = options.startFrom;
+	const startFromMs =
+		startFrom === undefined || startFrom === '' ? undefined : toEpochMs(startFrom, timeZone);
+	return { batchSize, lookbackSeconds, forceFullSync, options, timeZone, startFromMs };
+}
+
+/** Where the state came from, for the output item. */
+function stateInfoOf({ rows, stateLost }: ReadState) {
+	return rows
+		? {
+				from: 'dataTable',
+				version: rows.version,
+				rowId: rows.rowId,
+				rows: rows.rows,
+				superseded: rows.superseded,
+				staleRows: rows.stale.length,
+			}
+		: { from: 'staticData', lost: stateLost };
+}
+
+/** One Get: plans the run, stores its marker and returns the output item. */
+async function getOne(
+	ctx: IExecuteFunctions,
+	run: GetRun,
+	i: number,
+	warnings: string[],
+): Promise<INodeExecutionData> {
+	const read = await readState(ctx, run, i);
+	const { syncName, entity, state, rows, stateLost } = read;
+	const params = readParameters(ctx, i);
+	const { batchSize, lookbackSeconds, options, timeZone } = params;
+
+	if (stateLost && asBoolean(options.stopOnLostState)) {
+		throw new NodeOperationError(ctx.getNode(), 'The stored sync state was lost', {
+			itemIndex: i,
+			description: LOST_STATE_NOTE,
+		});
+	}
+
+	const plan = planGet({
+		state,
+		runId: run.runId,
+		nowMs: run.nowMs,
+		batchSize,
+		lookbackMs: lookbackSeconds * 1000,
+		forceFullSync: params.forceFullSync,
+		startFromMs: params.startFromMs,
+	});
+	run.stores.set(syncName, entity, plan.next, run.fromRows ? 'dataTable' : 'staticData');
+	if (rows) {
+		run.stores.setVersion(syncName, entity, rows.version);
+		plan.warnings.unshift(...rows.warnings);
+	}
+	if (stateLost) plan.warnings.push(LOST_STATE_NOTE);
+	else if (plan.fullSyncReason === 'noCursor' && !run.fromRows) plan.warnings.push(NO_STATE_NOTE);
+	warnings.push(...plan.warnings);
+
+	const format = (options.sinceFormat as SinceFormat | undefined) ?? 'iso';
+	const since = plan.since === null ? null : formatSince(plan.since, format, timeZone);
+	const json = getOutput({ syncName, entity, ...run.saved }, plan, since, {
+		batchSize,
+		lookbackSeconds,
+		runId: run.runId,
+	});
+	return {
+		json: { ...json, state: stateInfoOf(read) } as unknown as IDataObject,
+		pairedItem: run.fromRows ? run.items.map((_, item) => ({ item })) : { item: i },
+	};
+}
+
 export async function get(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	const fromRows = this.getNodeParameter('stateFrom', 0, 'staticData') === 'inputRows';
 	const stores = openStores(this);
 	const saved = fromRows ? { persisted: true } : persistence(this);
-	const runId = runIdOf(this);
-	const nowMs = Date.now();
+	const run: GetRun = { items, fromRows, stores, saved, runId: runIdOf(this), nowMs: Date.now() };
 	const out: INodeExecutionData[] = [];
 	const warnings: string[] = [];
 
@@ -50,79 +165,7 @@ export async function get(this: IExecuteFunctions): Promise<INodeExecutionData[]
 	const runs = fromRows ? 1 : items.length;
 	for (let i = 0; i < runs; i++) {
 		try {
-			const syncName = checkName('Sync name', this.getNodeParameter('syncName', i));
-			const entity = checkName('Entity', this.getNodeParameter('entity', i));
-			let state: EntityState;
-			let rows: ReadRows | undefined;
-			let stateLost = false;
-			if (fromRows) {
-				rows = readStateRows(
-					items.map((item) => item.json),
-					syncName,
-					entity,
-				);
-				state = rows.state;
-			} else {
-				state = stores.get(syncName, entity);
-				if (state.cursor === null && saved.persisted) {
-					stateLost = (await committedBefore(this, syncName, entity)) === true;
-				}
-			}
-			const batchSize = this.getNodeParameter('batchSize', i) as number;
-			const lookbackSeconds = this.getNodeParameter('lookbackSeconds', i) as number;
-			const forceFullSync = asBoolean(this.getNodeParameter('forceFullSync', i, false));
-			const options = this.getNodeParameter('getOptions', i, {}) as IDataObject;
-			const timeZone = timeZoneOf(this, options.timeZone);
-			const startFrom = options.startFrom;
-			const startFromMs =
-				startFrom === undefined || startFrom === '' ? undefined : toEpochMs(startFrom, timeZone);
-
-			if (stateLost && asBoolean(options.stopOnLostState)) {
-				throw new NodeOperationError(this.getNode(), 'The stored sync state was lost', {
-					itemIndex: i,
-					description: LOST_STATE_NOTE,
-				});
-			}
-
-			const plan = planGet({
-				state,
-				runId,
-				nowMs,
-				batchSize,
-				lookbackMs: lookbackSeconds * 1000,
-				forceFullSync,
-				startFromMs,
-			});
-			stores.set(syncName, entity, plan.next, fromRows ? 'dataTable' : 'staticData');
-			if (rows) {
-				stores.setVersion(syncName, entity, rows.version);
-				plan.warnings.unshift(...rows.warnings);
-			}
-			if (stateLost) plan.warnings.push(LOST_STATE_NOTE);
-			else if (plan.fullSyncReason === 'noCursor' && !fromRows) plan.warnings.push(NO_STATE_NOTE);
-			warnings.push(...plan.warnings);
-
-			const format = (options.sinceFormat as SinceFormat | undefined) ?? 'iso';
-			const since = plan.since === null ? null : formatSince(plan.since, format, timeZone);
-			const json = getOutput({ syncName, entity, ...saved }, plan, since, {
-				batchSize,
-				lookbackSeconds,
-				runId,
-			});
-			const stateInfo = rows
-				? {
-						from: 'dataTable',
-						version: rows.version,
-						rowId: rows.rowId,
-						rows: rows.rows,
-						superseded: rows.superseded,
-						staleRows: rows.stale.length,
-					}
-				: { from: 'staticData', lost: stateLost };
-			out.push({
-				json: { ...json, state: stateInfo } as unknown as IDataObject,
-				pairedItem: fromRows ? items.map((_, item) => ({ item })) : { item: i },
-			});
+			out.push(await getOne(this, run, i, warnings));
 		} catch (error) {
 			if (!this.continueOnFail()) throw toNodeError(this, error, i);
 			out.push({ json: { error: (error as Error).message }, pairedItem: { item: i } });
