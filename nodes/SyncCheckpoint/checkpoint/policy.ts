@@ -606,6 +606,48 @@ function warnFuture(valid: Valid[], nowMs: number, warnings: string[]): void {
 	}
 }
 
+/** What was seen, the retry and dead-letter lists, the cursor: `next` updated for this commit. */
+function updateState(
+	next: EntityState,
+	commit: {
+		state: EntityState;
+		run: RunMarker | undefined;
+		classified: Classified;
+		reason: CommitReason;
+		moveBy: ReturnType<typeof decideReason>['moveBy'];
+		sorted: boolean;
+		ceiling: number;
+		lookbackMs: number;
+		nowMs: number;
+		options: CommitOptions;
+		warnings: string[];
+	},
+): { retry: CommitDecision['retry']; dead: CommitDecision['deadLetters'] } {
+	const { state, run, classified, reason, moveBy, sorted, ceiling, lookbackMs, nowMs } = commit;
+	const { options, warnings } = commit;
+	const committed = reason.startsWith('committed');
+	const advance = options.onFailure === 'advance';
+	const retry = { added: [] as string[], resolved: [] as string[], pending: [] as string[] };
+	const dead = { added: [] as string[], recovered: [] as string[], total: 0 };
+	if (reason !== 'noRecords' && reason !== 'heldInvalid') {
+		// A committed forced full sync replaces what was seen: its catch-up runs re-send everything.
+		if (committed && run?.forced) next.seen.clear();
+		rememberWritten(next, classified.successes, ceiling - lookbackMs - TICK_MS, nowMs);
+		settleRetries(next, classified, advance, options.maxAttempts, toIso(nowMs), retry, dead);
+		if (committed) moveCursor(next, state, run?.forced ?? false, moveBy, sorted, ceiling);
+		trimState(next, lookbackMs, options, warnings);
+	}
+	retry.pending = [...next.retry.keys()];
+	dead.total = next.dead.size;
+	if (dead.added.length) {
+		warnings.push(
+			`${dead.added.length} record(s) failed ${options.maxAttempts} times and are now dead ` +
+				`letters: ${dead.added.slice(0, 5).join(', ')}`,
+		);
+	}
+	return { retry, dead };
+}
+
 /** The summary of this commit in the state, and the run closed. */
 function closeRun(
 	next: EntityState,
@@ -632,7 +674,7 @@ export function decideCommit(input: CommitInput): CommitDecision {
 	const exhausted = run ? limit !== null && sourceCount >= limit : null;
 
 	const classified = classifyRecords(records);
-	const { counts, failedRecords, invalidRecords, valid, successes } = classified;
+	const { counts, failedRecords, invalidRecords, valid } = classified;
 	const advance = options.onFailure === 'advance';
 	const sorted = checkSorted(options, valid, state, warnings);
 	const { reason, moveBy } = decideReason(classified, state, sorted, advance, exhausted);
@@ -644,24 +686,19 @@ export function decideCommit(input: CommitInput): CommitDecision {
 	warnFuture(valid, nowMs, warnings);
 
 	// Update the state: what was seen, the retry and dead-letter lists, the cursor.
-	const retry = { added: [] as string[], resolved: [] as string[], pending: [] as string[] };
-	const dead = { added: [] as string[], recovered: [] as string[], total: 0 };
-	if (reason !== 'noRecords' && reason !== 'heldInvalid') {
-		// A committed forced full sync replaces what was seen: its catch-up runs re-send everything.
-		if (committed && run?.forced) next.seen.clear();
-		rememberWritten(next, successes, ceiling - lookbackMs - TICK_MS, nowMs);
-		settleRetries(next, classified, advance, options.maxAttempts, toIso(nowMs), retry, dead);
-		if (committed) moveCursor(next, state, run?.forced ?? false, moveBy, sorted, ceiling);
-		trimState(next, lookbackMs, options, warnings);
-	}
-	retry.pending = [...next.retry.keys()];
-	dead.total = next.dead.size;
-	if (dead.added.length) {
-		warnings.push(
-			`${dead.added.length} record(s) failed ${options.maxAttempts} times and are now dead ` +
-				`letters: ${dead.added.slice(0, 5).join(', ')}`,
-		);
-	}
+	const { retry, dead } = updateState(next, {
+		state,
+		run,
+		classified,
+		reason,
+		moveBy,
+		sorted,
+		ceiling,
+		lookbackMs,
+		nowMs,
+		options,
+		warnings,
+	});
 
 	// The summary, and the run closed.
 	const cursorBefore = cursorView(state);
