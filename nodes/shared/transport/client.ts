@@ -281,6 +281,55 @@ function resultOf<T>(body: unknown): T {
 	return body as T;
 }
 
+/**
+ * listAll's page size, limit, sort (the user's, ended by the unique key) and fields (the sort keys
+ * added when a field list is given: they build the next keyset filter, and are stripped again).
+ */
+function pagingPlan(query: ListQuery, options: ListAllOptions, defaultPageSize: number) {
+	const keyField = options.keyField ?? 'name';
+	const pageSize = Math.min(MAX_TAKE, Math.max(1, Math.floor(options.pageSize ?? defaultPageSize)));
+	const limit = options.limit === undefined ? undefined : Math.max(0, Math.floor(options.limit));
+	const userSort = query.sort ?? [];
+	const keyIndex = userSort.findIndex((s) => s.field === keyField);
+	// The unique key ends the sort: keys after it never decide anything.
+	const sort: SortSpec[] =
+		keyIndex >= 0
+			? userSort.slice(0, keyIndex + 1)
+			: [...userSort, { field: keyField, dir: 'asc' }];
+	// The sort keys must come back to build the next keyset filter; strip the ones we added.
+	const selected = query.fields ?? [];
+	const extraFields = selected.length
+		? [...new Set(sort.map((s) => s.field.split('.')[0]))].filter((f) => !selected.includes(f))
+		: [];
+	const fields = selected.length ? [...selected, ...extraFields] : query.fields;
+	return { keyField, pageSize, limit, sort, extraFields, fields };
+}
+
+/** The records of a page not handed out before (by key), without the fields listAll added. */
+function freshRecords<T extends DaktelaRecord>(
+	data: T[],
+	keyField: string,
+	seen: Set<string>,
+	extraFields: string[],
+): T[] {
+	const fresh: T[] = [];
+	for (const record of data) {
+		const key = keyValue(getPath(record, keyField));
+		if (key !== undefined) {
+			if (seen.has(key)) continue;
+			seen.add(key);
+		}
+		if (extraFields.length) {
+			const copy = { ...record } as DaktelaRecord;
+			for (const f of extraFields) delete copy[f];
+			fresh.push(copy as T);
+		} else {
+			fresh.push(record);
+		}
+	}
+	return fresh;
+}
+
 export class DaktelaClient {
 	private readonly send: HttpSend;
 
@@ -365,22 +414,11 @@ export class DaktelaClient {
 		query: ListQuery = {},
 		options: ListAllOptions = {},
 	): AsyncGenerator<T[], void, undefined> {
-		const keyField = options.keyField ?? 'name';
-		const pageSize = Math.min(MAX_TAKE, Math.max(1, Math.floor(options.pageSize ?? this.pageSize)));
-		const limit = options.limit === undefined ? undefined : Math.max(0, Math.floor(options.limit));
-		const userSort = query.sort ?? [];
-		const keyIndex = userSort.findIndex((s) => s.field === keyField);
-		// The unique key ends the sort: keys after it never decide anything.
-		const sort: SortSpec[] =
-			keyIndex >= 0
-				? userSort.slice(0, keyIndex + 1)
-				: [...userSort, { field: keyField, dir: 'asc' }];
-		// The sort keys must come back to build the next keyset filter; strip the ones we added.
-		const selected = query.fields ?? [];
-		const extraFields = selected.length
-			? [...new Set(sort.map((s) => s.field.split('.')[0]))].filter((f) => !selected.includes(f))
-			: [];
-		const fields = selected.length ? [...selected, ...extraFields] : query.fields;
+		const { keyField, pageSize, limit, sort, extraFields, fields } = pagingPlan(
+			query,
+			options,
+			this.pageSize,
+		);
 
 		let anchor: Filter | undefined;
 		let skip = query.skip ?? 0;
@@ -406,21 +444,7 @@ export class DaktelaClient {
 			page++;
 			if (firstTotal === undefined) firstTotal = Number.isNaN(total) ? data.length : total;
 
-			const fresh: T[] = [];
-			for (const record of data) {
-				const key = keyValue(getPath(record, keyField));
-				if (key !== undefined) {
-					if (seen.has(key)) continue;
-					seen.add(key);
-				}
-				if (extraFields.length) {
-					const copy = { ...record } as DaktelaRecord;
-					for (const f of extraFields) delete copy[f];
-					fresh.push(copy as T);
-				} else {
-					fresh.push(record);
-				}
-			}
+			const fresh = freshRecords(data, keyField, seen, extraFields);
 			if (mode === 'keyset' && anchor && data.length && !fresh.length) {
 				// Every record of a keyset page was seen before: the server ignored the filter.
 				// Going on would loop; stopping would drop records. Say so.
