@@ -259,85 +259,100 @@ function recordFactory(targets: string[]): () => Record<string, unknown> {
 	return build(root);
 }
 
-export function compileMapping(spec: MappingSpec, options: CompileOptions): CompiledMapping {
-	const direction = options.direction;
-	const inverted = spec.writtenFor !== 'both' && spec.writtenFor !== direction;
-	const zone = options.timeZone ?? 'UTC';
-	const ctx: TransformerContext = {
-		timeZone: zone,
-		defaultCountry: options.defaultCountry,
-		now: options.now ?? (() => DateTime.now()),
-	};
-	const warnings: MappingIssue[] = [...spec.warnings];
-	const warn = (entry: EntrySpec | undefined, message: string) => {
-		warnings.push({
-			severity: 'warning',
-			message,
-			path: entry ? `mappings[${entry.index}]` : '',
-			...(entry?.pos ? { line: entry.pos.line, column: entry.pos.column } : {}),
-			...(entry ? { entry: entry.index, entryField: entry.ccField } : {}),
-		});
-	};
+/** What every phase of compileMapping shares: the direction, the warnings and the steps so far. */
+interface Compilation {
+	readonly spec: MappingSpec;
+	readonly options: CompileOptions;
+	readonly direction: Direction;
+	/** The mapping was written for the other direction: its entries are undone. */
+	readonly inverted: boolean;
+	readonly zone: string;
+	readonly ctx: TransformerContext;
+	readonly warnings: MappingIssue[];
+	readonly steps: Step[];
+	readonly targets: Set<string>;
+}
 
-	const transformer = (call: TransformerCall, entry: EntrySpec): ValueFn => {
-		const def = TRANSFORMERS[call.name];
-		if (!inverted) {
-			for (const message of def.warnings?.(call.params as never, ctx) ?? []) warn(entry, message);
+function warn(c: Compilation, entry: EntrySpec | undefined, message: string): void {
+	c.warnings.push({
+		severity: 'warning',
+		message,
+		path: entry ? `mappings[${entry.index}]` : '',
+		...(entry?.pos ? { line: entry.pos.line, column: entry.pos.column } : {}),
+		...(entry ? { entry: entry.index, entryField: entry.ccField } : {}),
+	});
+}
+
+function transformer(c: Compilation, call: TransformerCall, entry: EntrySpec): ValueFn {
+	const def = TRANSFORMERS[call.name];
+	if (!c.inverted) {
+		for (const message of def.warnings?.(call.params as never, c.ctx) ?? []) {
+			warn(c, entry, message);
 		}
-		return def.create(call.params as never, ctx);
-	};
-	const invertChain = (entry: EntrySpec): TransformerCall[] =>
+	}
+	return def.create(call.params as never, c.ctx);
+}
+
+function invertChain(entry: EntrySpec): TransformerCall[] {
+	return (
 		entry.reverseTransformers ??
 		[...entry.transformers].reverse().map((call) => {
 			const inverse = TRANSFORMERS[call.name].inverse(call.params as never);
 			return inverse === 'same' ? call : inverse;
-		});
+		})
+	);
+}
 
-	const readPathOf = (entry: EntrySpec) =>
-		inverted
-			? direction === 'toCrm'
-				? entry.ccField
-				: entry.crmField
-			: direction === 'toDaktela'
-				? entry.crmField
-				: entry.ccField;
-	const writePathOf = (entry: EntrySpec) =>
-		direction === 'toDaktela' ? entry.ccField : entry.crmField;
+function readPathOf(c: Compilation, entry: EntrySpec): string {
+	return c.inverted
+		? c.direction === 'toCrm'
+			? entry.ccField
+			: entry.crmField
+		: c.direction === 'toDaktela'
+			? entry.crmField
+			: entry.ccField;
+}
 
-	const readerOf = (entry: EntrySpec, readPath: string): Read => {
-		switch (entry.source.kind) {
-			case 'value': {
-				const value = entry.source.value;
-				return value !== null && typeof value === 'object' ? () => cloneStatic(value) : () => value;
-			}
-			case 'template': {
-				const render = compileTemplate(entry.source.template);
-				return (record) => render(record);
-			}
-			case 'expression': {
-				const index = entry.index;
-				return (_record, ext) => {
-					const v = ext?.[index];
-					return v === undefined ? null : v;
-				};
-			}
-			default:
-				// A getter ignores the second argument: no wrapper on the hot path.
-				return compileGetter(readPath);
+function writePathOf(c: Compilation, entry: EntrySpec): string {
+	return c.direction === 'toDaktela' ? entry.ccField : entry.crmField;
+}
+
+function readerOf(entry: EntrySpec, readPath: string): Read {
+	switch (entry.source.kind) {
+		case 'value': {
+			const value = entry.source.value;
+			return value !== null && typeof value === 'object' ? () => cloneStatic(value) : () => value;
 		}
-	};
+		case 'template': {
+			const render = compileTemplate(entry.source.template);
+			return (record) => render(record);
+		}
+		case 'expression': {
+			const index = entry.index;
+			return (_record, ext) => {
+				const v = ext?.[index];
+				return v === undefined ? null : v;
+			};
+		}
+		default:
+			// A getter ignores the second argument: no wrapper on the hot path.
+			return compileGetter(readPath);
+	}
+}
 
-	// Entries that take part in this direction.
+/** Entries that take part in this direction. */
+function activeEntries(c: Compilation): EntrySpec[] {
 	const active: EntrySpec[] = [];
 	let skippedOneWay = 0;
-	for (const entry of spec.entries) {
-		if (entry.only && entry.only !== direction) continue;
-		if (inverted && entry.source.kind !== 'field') {
+	for (const entry of c.spec.entries) {
+		if (entry.only && entry.only !== c.direction) continue;
+		if (c.inverted && entry.source.kind !== 'field') {
 			skippedOneWay++;
 			continue;
 		}
-		if (writePathOf(entry) === '') {
+		if (writePathOf(c, entry) === '') {
 			warn(
+				c,
 				entry,
 				`skipped: the entry has no crm_field, so it writes nothing when mapping to the CRM`,
 			);
@@ -346,243 +361,290 @@ export function compileMapping(spec: MappingSpec, options: CompileOptions): Comp
 		active.push(entry);
 	}
 	if (skippedOneWay > 0) {
-		warnings.push({
+		c.warnings.push({
 			severity: 'warning',
-			message: `${skippedOneWay} entr${skippedOneWay === 1 ? 'y' : 'ies'} with value, template or expression only work ${spec.writtenFor === 'toDaktela' ? 'to Daktela' : 'to the CRM'} and are skipped in this direction`,
+			message: `${skippedOneWay} entr${skippedOneWay === 1 ? 'y' : 'ies'} with value, template or expression only work ${c.spec.writtenFor === 'toDaktela' ? 'to Daktela' : 'to the CRM'} and are skipped in this direction`,
 			path: 'mappings',
 		});
 	}
+	return active;
+}
 
-	const steps: Step[] = [];
-	const targets = new Set<string>();
-
-	const emitRelation = (entry: EntrySpec, target: string) => {
-		const relation = entry.relation!;
-		return (value: unknown, state: RunState) => {
-			if ((typeof value === 'string' && value !== '') || typeof value === 'number') {
-				state.relations ??= {};
-				state.relations[target] = {
-					entity: relation.entity,
-					resolveFrom: relation.resolveFrom,
-					resolveTo: relation.resolveTo,
-					value: phpString(value),
-				};
-			}
-		};
+function emitRelation(entry: EntrySpec, target: string) {
+	const relation = entry.relation!;
+	return (value: unknown, state: RunState) => {
+		if ((typeof value === 'string' && value !== '') || typeof value === 'number') {
+			state.relations ??= {};
+			state.relations[target] = {
+				entity: relation.entity,
+				resolveFrom: relation.resolveFrom,
+				resolveTo: relation.resolveTo,
+				value: phpString(value),
+			};
+		}
 	};
+}
 
-	/** One entry, set or append; `pre` runs before the relation step, `post` after it. */
-	const addStep = (
-		entry: EntrySpec,
-		chain: ValueFn[],
-		emit: boolean,
-		post: ValueFn[],
-		coerce: ValueFn | undefined,
-		deferredMv: ValueFn | undefined,
-	) => {
-		const readPath = readPathOf(entry);
-		const pre = entry.source.kind === 'field' && readPath === 'id' ? [idAsText, ...chain] : chain;
-		const target = writePathOf(entry);
-		targets.add(target);
-		const read = readerOf(entry, readPath);
-		const before = compose(pre);
-		const after = compose(post);
-		const relate = emit && entry.relation ? emitRelation(entry, target) : undefined;
+/** An append entry: adds its value to the target; type, multi-value and required are deferred. */
+function appendRun(
+	entry: EntrySpec,
+	target: string,
+	read: Read,
+	fns: { before?: ValueFn; relate?: ReturnType<typeof emitRelation>; after?: ValueFn },
+	coerce: ValueFn | undefined,
+	deferredMv: ValueFn | undefined,
+): Run {
+	const { before, relate, after } = fns;
+	const set = compileSetter(target);
+	const get = compileGetter(target);
+	return (record, ext, out, state) => {
+		let v = read(record, ext);
+		if (before) v = before(v);
+		if (relate) relate(v, state);
+		if (after) v = after(v);
+		set(out, appendValue(get(out), v));
+		if (deferredMv || coerce || entry.required) {
+			state.deferred ??= new Map();
+			const d = state.deferred.get(target) ?? { setter: set, getter: get };
+			if (deferredMv) d.multiValue = deferredMv;
+			if (coerce) d.coerce = coerce;
+			if (entry.required) d.required = entry;
+			state.deferred.set(target, d);
+		}
+	};
+}
+
+/**
+ * The common entry (read a field, maybe transform, write a field) as one closure that calls plain
+ * functions: the fastest shape without generating code.
+ */
+function fieldRun(
+	readPath: string,
+	target: string,
+	pre: ValueFn[],
+	before: ValueFn | undefined,
+): Run {
+	const from = splitPath(readPath);
+	const to = splitPath(target);
+	const [f0, f1] = pre;
+	if (pre.length === 0) {
+		return (record, _ext, out) => writeSegments(out, to, readSegments(record, from));
+	} else if (pre.length === 1) {
+		return (record, _ext, out) => writeSegments(out, to, f0(readSegments(record, from)));
+	} else if (pre.length === 2) {
+		return (record, _ext, out) => writeSegments(out, to, f1(f0(readSegments(record, from))));
+	}
+	return (record, _ext, out) => writeSegments(out, to, before!(readSegments(record, from)));
+}
+
+/** One entry, set or append; `chain` runs before the relation step, `post` after it. */
+function addStep(
+	c: Compilation,
+	entry: EntrySpec,
+	chain: ValueFn[],
+	emit: boolean,
+	post: ValueFn[],
+	coerce: ValueFn | undefined,
+	deferredMv: ValueFn | undefined,
+): void {
+	const readPath = readPathOf(c, entry);
+	const pre = entry.source.kind === 'field' && readPath === 'id' ? [idAsText, ...chain] : chain;
+	const target = writePathOf(c, entry);
+	c.targets.add(target);
+	const read = readerOf(entry, readPath);
+	const before = compose(pre);
+	const after = compose(post);
+	const relate = emit && entry.relation ? emitRelation(entry, target) : undefined;
+	let run: Run;
+	if (entry.append) {
+		run = appendRun(entry, target, read, { before, relate, after }, coerce, deferredMv);
+	} else if (entry.source.kind === 'field' && !relate && !after && !entry.required) {
+		run = fieldRun(readPath, target, pre, before);
+	} else if (!before && !relate && !after && !entry.required) {
 		const set = compileSetter(target);
-		const get = compileGetter(target);
-		let run: Run;
-		if (entry.append) {
-			run = (record, ext, out, state) => {
-				let v = read(record, ext);
-				if (before) v = before(v);
-				if (relate) relate(v, state);
-				if (after) v = after(v);
-				set(out, appendValue(get(out), v));
-				if (deferredMv || coerce || entry.required) {
-					state.deferred ??= new Map();
-					const d = state.deferred.get(target) ?? { setter: set, getter: get };
-					if (deferredMv) d.multiValue = deferredMv;
-					if (coerce) d.coerce = coerce;
-					if (entry.required) d.required = entry;
-					state.deferred.set(target, d);
-				}
-			};
-		} else if (entry.source.kind === 'field' && !relate && !after && !entry.required) {
-			// The common entry (read a field, maybe transform, write a field) as one closure that
-			// calls plain functions: the fastest shape without generating code.
-			const from = splitPath(readPath);
-			const to = splitPath(target);
-			const [f0, f1] = pre;
-			if (pre.length === 0) {
-				run = (record, _ext, out) => writeSegments(out, to, readSegments(record, from));
-			} else if (pre.length === 1) {
-				run = (record, _ext, out) => writeSegments(out, to, f0(readSegments(record, from)));
-			} else if (pre.length === 2) {
-				run = (record, _ext, out) => writeSegments(out, to, f1(f0(readSegments(record, from))));
-			} else {
-				run = (record, _ext, out) => writeSegments(out, to, before!(readSegments(record, from)));
-			}
-		} else if (!before && !relate && !after && !entry.required) {
-			run = (record, ext, out) => set(out, read(record, ext));
-		} else {
-			const required = entry.required;
-			const reason = missingReason(entry, readPath);
-			run = (record, ext, out, state) => {
-				let v = read(record, ext);
-				if (before) v = before(v);
-				if (relate) relate(v, state);
-				if (after) v = after(v);
-				if (required && isEmpty(v)) throw new ValueError(reason);
-				set(out, v);
-			};
-		}
-		steps.push({
-			entries: [entry],
-			targets: [target],
-			source: describeSource(entry, readPath),
-			read,
-			run,
-		});
-	};
-
-	if (!inverted) {
-		for (const entry of active) {
-			const chain = entry.transformers.map((call) => transformer(call, entry));
-			const mv = entry.multiValue ? multiValueFn(entry.multiValue) : undefined;
-			const coerce = entry.type ? coerceFn(entry.type, zone) : undefined;
-			if (direction === 'toDaktela') {
-				const post = [!entry.append && mv, !entry.append && coerce].filter(Boolean) as ValueFn[];
-				addStep(
-					entry,
-					chain,
-					true,
-					post,
-					entry.append ? coerce : undefined,
-					entry.append ? mv : undefined,
-				);
-			} else {
-				const reduce = entry.relation ? relationReducer(entry.relation) : undefined;
-				const pre = [reduce, ...chain].filter(Boolean) as ValueFn[];
-				const post = [!entry.append && mv, !entry.append && coerce].filter(Boolean) as ValueFn[];
-				addStep(
-					entry,
-					pre,
-					false,
-					post,
-					entry.append ? coerce : undefined,
-					entry.append ? mv : undefined,
-				);
-			}
-		}
+		run = (record, ext, out) => set(out, read(record, ext));
 	} else {
-		// Group append entries by the field they were collected into (now the field we read).
-		const groups = new Map<string, EntrySpec[]>();
-		for (const entry of active) {
-			if (!entry.append) continue;
-			const key = readPathOf(entry);
-			groups.set(key, [...(groups.get(key) ?? []), entry]);
-		}
-		const done = new Set<string>();
-		for (const entry of active) {
-			const undo = invertChain(entry).map((call) => transformer(call, entry));
-			const reduce =
-				direction === 'toCrm' && entry.relation ? relationReducer(entry.relation) : undefined;
-			if (!entry.append) {
-				const mv = entry.multiValue ? multiValueFn(inverseMultiValue(entry.multiValue)) : undefined;
-				const pre = [reduce, mv, ...undo].filter(Boolean) as ValueFn[];
-				addStep(
-					{ ...entry, append: false },
-					pre,
-					direction === 'toDaktela',
-					[],
-					undefined,
-					undefined,
-				);
-				continue;
-			}
-			const key = readPathOf(entry);
-			if (done.has(key)) continue;
-			done.add(key);
-			addAppendGroupInverse(groups.get(key)!, key);
-		}
-	}
-
-	function addAppendGroupInverse(group: EntrySpec[], readPath: string) {
-		const withMv = [...group].reverse().find((e) => e.multiValue);
-		const mvSpec: MultiValueSpec | undefined = withMv?.multiValue
-			? inverseMultiValue(withMv.multiValue)
-			: undefined;
-		const splitFn = mvSpec ? multiValueFn(mvSpec) : undefined;
-		const joinBack =
-			withMv?.multiValue?.strategy === 'join' ? withMv.multiValue.separator : undefined;
-		const get = compileGetter(readPath);
-		const members = group.map((entry) => {
-			const target = writePathOf(entry);
-			targets.add(target);
-			const undo = compose(
-				[
-					direction === 'toCrm' && entry.relation ? relationReducer(entry.relation) : undefined,
-					...invertChain(entry).map((call) => transformer(call, entry)),
-				].filter(Boolean) as ValueFn[],
-			);
-			return {
-				entry,
-				set: compileSetter(target),
-				undo,
-				relate:
-					direction === 'toDaktela' && entry.relation ? emitRelation(entry, target) : undefined,
-				reason: missingReason(entry, readPath),
-			};
-		});
-		const step: Step = {
-			entries: [group[0]],
-			targets: group.map(writePathOf),
-			source: readPath,
-			read: (record) => get(record),
-			run: (record, _ext, out, state) => {
-				let whole = get(record);
-				if (splitFn) whole = splitFn(whole);
-				const list = isPhpArray(whole) ? phpValues(whole) : isEmpty(whole) ? [] : [whole];
-				members.forEach((m, k) => {
-					step.entries[0] = m.entry;
-					let v: unknown;
-					if (k < members.length - 1 || list.length <= members.length) {
-						v = k < list.length ? list[k] : null;
-					} else {
-						const rest = list.slice(k);
-						v = joinBack !== undefined ? rest.map(phpString).join(joinBack) : rest;
-					}
-					if (m.undo) v = m.undo(v);
-					if (m.relate) m.relate(v, state);
-					if (m.entry.required && isEmpty(v)) throw new ValueError(m.reason);
-					m.set(out, v);
-				});
-				step.entries[0] = group[0];
-			},
+		const set = compileSetter(target);
+		const required = entry.required;
+		const reason = missingReason(entry, readPath);
+		run = (record, ext, out, state) => {
+			let v = read(record, ext);
+			if (before) v = before(v);
+			if (relate) relate(v, state);
+			if (after) v = after(v);
+			if (required && isEmpty(v)) throw new ValueError(reason);
+			set(out, v);
 		};
-		steps.push(step);
 	}
+	c.steps.push({
+		entries: [entry],
+		targets: [target],
+		source: describeSource(entry, readPath),
+		read,
+		run,
+	});
+}
 
-	const targetGetters = [...targets].map((t) => ({ path: t, get: compileGetter(t) }));
-	const newRecord = recordFactory([...targets]);
-	const omitEmpty = options.emptyValues === 'omit';
-	const lookupField = spec.lookupField;
-	let lookup: ((out: Record<string, unknown>) => { field: string; value: unknown }) | undefined;
+/** The mapping's own direction: transformers, then multi-value and type (deferred for append). */
+function addForwardSteps(c: Compilation, active: EntrySpec[]): void {
+	for (const entry of active) {
+		const chain = entry.transformers.map((call) => transformer(c, call, entry));
+		const mv = entry.multiValue ? multiValueFn(entry.multiValue) : undefined;
+		const coerce = entry.type ? coerceFn(entry.type, c.zone) : undefined;
+		const post = [!entry.append && mv, !entry.append && coerce].filter(Boolean) as ValueFn[];
+		const appendCoerce = entry.append ? coerce : undefined;
+		const appendMv = entry.append ? mv : undefined;
+		if (c.direction === 'toDaktela') {
+			addStep(c, entry, chain, true, post, appendCoerce, appendMv);
+		} else {
+			const reduce = entry.relation ? relationReducer(entry.relation) : undefined;
+			const pre = [reduce, ...chain].filter(Boolean) as ValueFn[];
+			addStep(c, entry, pre, false, post, appendCoerce, appendMv);
+		}
+	}
+}
+
+/** The other direction: each entry undone; append entries undone as a group per source field. */
+function addInverseSteps(c: Compilation, active: EntrySpec[]): void {
+	// Group append entries by the field they were collected into (now the field we read).
+	const groups = new Map<string, EntrySpec[]>();
+	for (const entry of active) {
+		if (!entry.append) continue;
+		const key = readPathOf(c, entry);
+		groups.set(key, [...(groups.get(key) ?? []), entry]);
+	}
+	const done = new Set<string>();
+	for (const entry of active) {
+		const undo = invertChain(entry).map((call) => transformer(c, call, entry));
+		const reduce =
+			c.direction === 'toCrm' && entry.relation ? relationReducer(entry.relation) : undefined;
+		if (!entry.append) {
+			const mv = entry.multiValue ? multiValueFn(inverseMultiValue(entry.multiValue)) : undefined;
+			const pre = [reduce, mv, ...undo].filter(Boolean) as ValueFn[];
+			addStep(
+				c,
+				{ ...entry, append: false },
+				pre,
+				c.direction === 'toDaktela',
+				[],
+				undefined,
+				undefined,
+			);
+			continue;
+		}
+		const key = readPathOf(c, entry);
+		if (done.has(key)) continue;
+		done.add(key);
+		addAppendGroupInverse(c, groups.get(key)!, key);
+	}
+}
+
+function addAppendGroupInverse(c: Compilation, group: EntrySpec[], readPath: string): void {
+	const { direction } = c;
+	const withMv = [...group].reverse().find((e) => e.multiValue);
+	const mvSpec: MultiValueSpec | undefined = withMv?.multiValue
+		? inverseMultiValue(withMv.multiValue)
+		: undefined;
+	const splitFn = mvSpec ? multiValueFn(mvSpec) : undefined;
+	const joinBack =
+		withMv?.multiValue?.strategy === 'join' ? withMv.multiValue.separator : undefined;
+	const get = compileGetter(readPath);
+	const members = group.map((entry) => {
+		const target = writePathOf(c, entry);
+		c.targets.add(target);
+		const undo = compose(
+			[
+				direction === 'toCrm' && entry.relation ? relationReducer(entry.relation) : undefined,
+				...invertChain(entry).map((call) => transformer(c, call, entry)),
+			].filter(Boolean) as ValueFn[],
+		);
+		return {
+			entry,
+			set: compileSetter(target),
+			undo,
+			relate: direction === 'toDaktela' && entry.relation ? emitRelation(entry, target) : undefined,
+			reason: missingReason(entry, readPath),
+		};
+	});
+	const step: Step = {
+		entries: [group[0]],
+		targets: group.map((entry) => writePathOf(c, entry)),
+		source: readPath,
+		read: (record) => get(record),
+		run: (record, _ext, out, state) => {
+			let whole = get(record);
+			if (splitFn) whole = splitFn(whole);
+			const list = isPhpArray(whole) ? phpValues(whole) : isEmpty(whole) ? [] : [whole];
+			members.forEach((m, k) => {
+				step.entries[0] = m.entry;
+				let v: unknown;
+				if (k < members.length - 1 || list.length <= members.length) {
+					v = k < list.length ? list[k] : null;
+				} else {
+					const rest = list.slice(k);
+					v = joinBack !== undefined ? rest.map(phpString).join(joinBack) : rest;
+				}
+				if (m.undo) v = m.undo(v);
+				if (m.relate) m.relate(v, state);
+				if (m.entry.required && isEmpty(v)) throw new ValueError(m.reason);
+				m.set(out, v);
+			});
+			step.entries[0] = group[0];
+		},
+	};
+	c.steps.push(step);
+}
+
+type Lookup = (out: Record<string, unknown>) => { field: string; value: unknown };
+
+/** The lookup key reported with each mapped record, if the mapping has one in this direction. */
+function lookupOf(c: Compilation, active: EntrySpec[]): Lookup | undefined {
+	const lookupField = c.spec.lookupField;
 	const firstOf = (v: unknown) => (Array.isArray(v) ? (v.length > 0 ? v[0] : null) : (v ?? null));
-	if (direction === 'toDaktela' && lookupField) {
+	if (c.direction === 'toDaktela' && lookupField) {
 		const get = compileGetter(lookupField);
-		lookup = (out) => ({ field: lookupField, value: firstOf(get(out)) });
-	} else if (direction === 'toCrm' && options.lookupToCrm && lookupField) {
+		return (out) => ({ field: lookupField, value: firstOf(get(out)) });
+	}
+	if (c.direction === 'toCrm' && c.options.lookupToCrm && lookupField) {
 		const entry = active.find((e) => e.ccField === lookupField && e.crmField !== '');
 		if (entry) {
 			const get = compileGetter(entry.crmField);
-			lookup = (out) => ({ field: entry.crmField, value: firstOf(get(out)) });
+			return (out) => ({ field: entry.crmField, value: firstOf(get(out)) });
 		}
 	}
+	return undefined;
+}
 
+function fieldError(c: Compilation, error: unknown, step: Step | undefined): FieldMappingError {
+	const entry = step?.entries[0] ?? c.spec.entries[0];
+	const target = writePathOf(c, entry) || (step?.targets[0] ?? '');
+	const reason =
+		error instanceof ValueError
+			? error.message
+			: `unexpected error: ${(error as Error)?.message ?? String(error)}`;
+	return new FieldMappingError(target, entry.index, entry.pos?.line, reason);
+}
+
+/** An appended target, once every step ran: multi-value, type and required applied to the whole. */
+function settleDeferred(d: Deferred, out: Record<string, unknown>): void {
+	let v = d.getter(out);
+	if (d.multiValue && v !== null && v !== undefined) v = d.multiValue(v);
+	if (d.coerce) v = d.coerce(v);
+	if (d.required && isEmpty(v)) {
+		throw new ValueError('required value is missing (all appended values are empty)');
+	}
+	d.setter(out, v);
+}
+
+/** The per-record mapping function over the compiled steps. */
+function mapperOf(c: Compilation, lookup: Lookup | undefined): CompiledMapping['map'] {
+	const { steps } = c;
+	const targetGetters = [...c.targets].map((t) => ({ path: t, get: compileGetter(t) }));
+	const newRecord = recordFactory([...c.targets]);
+	const omitEmpty = c.options.emptyValues === 'omit';
 	// One state object per compiled mapping, reset per item (map() never re-enters itself).
 	const state: RunState = { relations: undefined, deferred: undefined };
-	const map = (record: unknown, ext?: readonly unknown[]): MapResult => {
+	return (record, ext) => {
 		const out = newRecord();
 		state.relations = undefined;
 		state.deferred = undefined;
@@ -595,20 +657,14 @@ export function compileMapping(spec: MappingSpec, options: CompileOptions): Comp
 			if (deferred) {
 				for (const [target, d] of deferred) {
 					i = steps.findIndex((s) => s.targets.includes(target));
-					let v = d.getter(out);
-					if (d.multiValue && v !== null && v !== undefined) v = d.multiValue(v);
-					if (d.coerce) v = d.coerce(v);
-					if (d.required && isEmpty(v)) {
-						throw new ValueError('required value is missing (all appended values are empty)');
-					}
-					d.setter(out, v);
+					settleDeferred(d, out);
 				}
 			}
 		} catch (error) {
 			failure = error;
 		}
 		// Thrown outside the catch: the node turns it into a NodeOperationError for this item.
-		if (failure !== undefined) throw fieldError(failure, steps[Math.max(0, i)]);
+		if (failure !== undefined) throw fieldError(c, failure, steps[Math.max(0, i)]);
 		if (omitEmpty) {
 			for (const t of targetGetters) if (isEmpty(t.get(out))) deletePath(out, t.path);
 		}
@@ -618,27 +674,72 @@ export function compileMapping(spec: MappingSpec, options: CompileOptions): Comp
 		if (relations) result.relations = relations;
 		return result;
 	};
+}
 
-	function fieldError(error: unknown, step: Step | undefined): FieldMappingError {
-		const entry = step?.entries[0] ?? spec.entries[0];
-		const target = writePathOf(entry) || (step?.targets[0] ?? '');
-		const reason =
-			error instanceof ValueError
-				? error.message
-				: `unexpected error: ${(error as Error)?.message ?? String(error)}`;
-		return new FieldMappingError(target, entry.index, entry.pos?.line, reason);
-	}
+/** Each step's source value and each target's mapped value, for the node's preview. */
+function previewOf(steps: Step[], map: CompiledMapping['map']): CompiledMapping['preview'] {
+	return (record, ext) => {
+		const result = map(record, ext);
+		const rows: PreviewRow[] = [];
+		for (const step of steps) {
+			let sourceValue: unknown;
+			try {
+				sourceValue = step.read(record, ext);
+			} catch {
+				sourceValue = null;
+			}
+			for (const target of step.targets) {
+				rows.push({
+					target,
+					source: step.source,
+					sourceValue: sourceValue === undefined ? null : sourceValue,
+					value: (() => {
+						const v = compileGetter(target)(result.record);
+						return v === undefined ? null : v;
+					})(),
+				});
+			}
+		}
+		return { result, rows };
+	};
+}
 
+export function compileMapping(spec: MappingSpec, options: CompileOptions): CompiledMapping {
+	const direction = options.direction;
+	const inverted = spec.writtenFor !== 'both' && spec.writtenFor !== direction;
+	const zone = options.timeZone ?? 'UTC';
+	const ctx: TransformerContext = {
+		timeZone: zone,
+		defaultCountry: options.defaultCountry,
+		now: options.now ?? (() => DateTime.now()),
+	};
+	const c: Compilation = {
+		spec,
+		options,
+		direction,
+		inverted,
+		zone,
+		ctx,
+		warnings: [...spec.warnings],
+		steps: [],
+		targets: new Set<string>(),
+	};
+
+	const active = activeEntries(c);
+	if (!inverted) addForwardSteps(c, active);
+	else addInverseSteps(c, active);
+	const map = mapperOf(c, lookupOf(c, active));
+
+	const { warnings } = c;
 	warnings.sort(
 		(a, b) => (a.line ?? Infinity) - (b.line ?? Infinity) || (a.column ?? 0) - (b.column ?? 0),
 	);
-
 	const expressions = active
 		.filter((e) => e.source.kind === 'expression')
 		.map((e) => ({
 			index: e.index,
 			expression: (e.source as { expression: string }).expression,
-			target: writePathOf(e),
+			target: writePathOf(c, e),
 			line: e.pos?.line,
 		}));
 
@@ -649,29 +750,6 @@ export function compileMapping(spec: MappingSpec, options: CompileOptions): Comp
 		warnings,
 		expressions,
 		map,
-		preview(record, ext) {
-			const result = map(record, ext);
-			const rows: PreviewRow[] = [];
-			for (const step of steps) {
-				let sourceValue: unknown;
-				try {
-					sourceValue = step.read(record, ext);
-				} catch {
-					sourceValue = null;
-				}
-				for (const target of step.targets) {
-					rows.push({
-						target,
-						source: step.source,
-						sourceValue: sourceValue === undefined ? null : sourceValue,
-						value: (() => {
-							const v = compileGetter(target)(result.record);
-							return v === undefined ? null : v;
-						})(),
-					});
-				}
-			}
-			return { result, rows };
-		},
+		preview: previewOf(c.steps, map),
 	};
 }
