@@ -369,8 +369,11 @@ function normaliseChain(
 	return calls;
 }
 
-/** Parses and validates a mapping. Throws MappingValidationError listing every problem. */
-export function loadMapping(text: string, options: LoadOptions = {}): MappingSpec {
+/** The YAML text as a plain object: syntax errors and warnings, variables, the document read. */
+function readDocument(
+	text: string,
+	options: LoadOptions,
+): { raw: Record<string, unknown>; locator: Locator; syntax: IssueCollector } {
 	const lines = new LineCounter();
 	const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
 	const locator = new Locator(doc, lines);
@@ -419,6 +422,243 @@ export function loadMapping(text: string, options: LoadOptions = {}): MappingSpe
 		);
 		throw new MappingValidationError(syntax.errors);
 	}
+	return { raw, locator, syntax };
+}
+
+/** What every entry of one mapping shares while it is loaded. */
+interface EntryContext {
+	issues: IssueCollector;
+	locator: Locator;
+	knownEntity: Entity | undefined;
+	legacyWarned: boolean;
+}
+
+/** An entry the schema refused: its transformer names and params are still checked. */
+function checkChainsOfInvalidEntry(
+	rawEntry: Record<string, unknown>,
+	path: PathSegment[],
+	{ issues, locator }: EntryContext,
+): void {
+	for (const key of ['transformers', 'reverse_transformers'] as const) {
+		const chain = rawEntry[key];
+		if (!Array.isArray(chain)) continue;
+		// Calls whose name is readable are checked even when the call itself has a bad key.
+		const usable = chain.map((c: unknown) =>
+			typeof c === 'string' && c !== ''
+				? c
+				: isObjectLiteral(c) && typeof c.name === 'string' && c.name !== ''
+					? { name: c.name, params: isObjectLiteral(c.params) ? c.params : {} }
+					: undefined,
+		);
+		normaliseChain(
+			usable.filter((c) => c !== undefined) as RawEntry['transformers'],
+			[...path, key],
+			issues,
+			locator,
+			usable.flatMap((c, i) => (c === undefined ? [] : [i])),
+		);
+	}
+}
+
+/** cc_field and crm_field, also under the SDK's legacy names source and target. */
+function fieldsOf(
+	e: RawEntry,
+	path: PathSegment[],
+	ctx: EntryContext,
+): { ccField: string; crmField: string } | undefined {
+	const { issues } = ctx;
+	if ((e.source !== undefined || e.target !== undefined) && !ctx.legacyWarned) {
+		ctx.legacyWarned = true;
+		issues.add('warning', path, 'legacy SDK keys source/target read as cc_field/crm_field', {
+			at: 'key',
+		});
+	}
+	if (e.source !== undefined && e.cc_field !== undefined) {
+		issues.add('error', [...path, 'source'], 'use either cc_field or source, not both', {
+			at: 'key',
+		});
+	}
+	if (e.target !== undefined && e.crm_field !== undefined) {
+		issues.add('error', [...path, 'target'], 'use either crm_field or target, not both', {
+			at: 'key',
+		});
+	}
+	const ccField = e.cc_field ?? e.source;
+	const crmField = e.crm_field ?? e.target ?? '';
+	if (ccField === undefined) {
+		issues.add(
+			'error',
+			[...path, 'cc_field'],
+			'cc_field is required (the Daktela field, e.g. title or customFields.email)',
+			{
+				at: 'key',
+			},
+		);
+		return undefined;
+	}
+	for (const [key, value] of [
+		['cc_field', ccField],
+		['crm_field', crmField],
+	] as const) {
+		const problem = value === '' ? undefined : checkPath(value);
+		if (problem) issues.add('error', [...path, key], problem);
+	}
+	return { ccField, crmField };
+}
+
+/** Where the entry's value comes from: the CRM field, a value, a template or an expression. */
+function sourceOf(
+	e: RawEntry,
+	rawEntry: Record<string, unknown>,
+	path: PathSegment[],
+	crmField: string,
+	issues: IssueCollector,
+): EntrySource | undefined {
+	const hasValue = Object.prototype.hasOwnProperty.call(rawEntry, 'value');
+	const sources = [
+		hasValue && 'value',
+		e.template !== undefined && 'template',
+		e.expression !== undefined && 'expression',
+	].filter(Boolean) as string[];
+	if (sources.length > 1) {
+		issues.add(
+			'error',
+			[...path, sources[1]],
+			`use only one of value, template and expression (found ${sources.join(' and ')})`,
+			{
+				at: 'key',
+			},
+		);
+		return undefined;
+	}
+	let source: EntrySource = { kind: 'field' };
+	if (hasValue) source = { kind: 'value', value: e.value ?? null };
+	else if (e.template !== undefined) {
+		for (const problem of checkTemplate(e.template))
+			issues.add('error', [...path, 'template'], problem);
+		source = { kind: 'template', template: e.template };
+	} else if (e.expression !== undefined) {
+		if (!/\{\{[\s\S]*\}\}/.test(e.expression)) {
+			issues.add(
+				'error',
+				[...path, 'expression'],
+				'an expression must contain {{ }}, e.g. "{{ $json.email.toLowerCase() }}"',
+			);
+		}
+		source = { kind: 'expression', expression: e.expression };
+	} else if (crmField === '') {
+		issues.add(
+			'error',
+			[...path, 'crm_field'],
+			'crm_field is required (or give value, template or expression)',
+			{
+				at: 'key',
+			},
+		);
+		return undefined;
+	}
+	return source;
+}
+
+/** Warnings for a cc_field the entity does not have and a relation the node cannot resolve. */
+function warnUnknownTargets(
+	e: RawEntry,
+	ccField: string,
+	path: PathSegment[],
+	{ issues, knownEntity }: EntryContext,
+): void {
+	if (knownEntity && !isKnownField(knownEntity, ccField)) {
+		const flattened = SDK_FLATTENED[ccField];
+		const candidates = fieldIds(knownEntity);
+		issues.add(
+			'warning',
+			[...path, 'cc_field'],
+			flattened
+				? `cc_field "${ccField}" exists only in the PHP SDK (its adapter flattens activity fields); Daktela records have ${flattened}`
+				: `cc_field "${ccField}" is not a standard Daktela ${knownEntity} field (custom fields are customFields.<key>)`,
+			{ suggestion: flattened ?? suggest(ccField, candidates) },
+		);
+	}
+	if (e.relation && !['account', 'contact'].includes(e.relation.entity)) {
+		issues.add(
+			'warning',
+			[...path, 'relation', 'entity'],
+			`the Daktela node resolves relations to account or contact, not "${e.relation.entity}"`,
+			{
+				suggestion: suggest(e.relation.entity, ['account', 'contact']),
+			},
+		);
+	}
+}
+
+/** One entry of `mappings`, checked; undefined when it cannot be used (the problems are in issues). */
+function loadEntry(rawEntry: unknown, index: number, ctx: EntryContext): EntrySpec | undefined {
+	const { issues, locator } = ctx;
+	const path: PathSegment[] = ['mappings', index];
+	if (!isObjectLiteral(rawEntry)) {
+		issues.add(
+			'error',
+			path,
+			'a mapping entry must be a key/value block with cc_field and crm_field (or value)',
+		);
+		return undefined;
+	}
+	const parsed = entrySchema.safeParse(rawEntry);
+	if (!parsed.success) {
+		for (const issue of parsed.error.issues) issues.zod(issue, path);
+		// Still check the transformer names and params, so one run reports every problem.
+		checkChainsOfInvalidEntry(rawEntry, path, ctx);
+		return undefined;
+	}
+	const e = parsed.data;
+	const fields = fieldsOf(e, path, ctx);
+	if (!fields) return undefined;
+	const { ccField, crmField } = fields;
+	const source = sourceOf(e, rawEntry, path, crmField, issues);
+	if (!source) return undefined;
+
+	const transformers = normaliseChain(e.transformers, [...path, 'transformers'], issues, locator);
+	const reverseTransformers =
+		e.reverse_transformers !== undefined && e.reverse_transformers !== null
+			? normaliseChain(e.reverse_transformers, [...path, 'reverse_transformers'], issues, locator)
+			: undefined;
+	warnUnknownTargets(e, ccField, path, ctx);
+
+	return {
+		index,
+		pos: locator.find(path),
+		ccField,
+		crmField,
+		source,
+		transformers,
+		...(reverseTransformers ? { reverseTransformers } : {}),
+		...(e.multi_value
+			? {
+					multiValue: {
+						strategy: e.multi_value.strategy as MultiValueStrategy,
+						separator: e.multi_value.separator ?? ',',
+					},
+				}
+			: {}),
+		...(e.relation
+			? {
+					relation: {
+						entity: e.relation.entity,
+						resolveFrom: e.relation.resolve_from,
+						resolveTo: e.relation.resolve_to,
+					},
+				}
+			: {}),
+		append: e.append ?? false,
+		required: e.required ?? false,
+		...(e.type ? { type: e.type as EntrySpec['type'] } : {}),
+		...(onlyOf(e.direction) ? { only: onlyOf(e.direction) } : {}),
+	};
+}
+
+/** Parses and validates a mapping. Throws MappingValidationError listing every problem. */
+export function loadMapping(text: string, options: LoadOptions = {}): MappingSpec {
+	const { raw, locator, syntax } = readDocument(text, options);
 
 	const rawEntries = Array.isArray(raw.mappings) ? (raw.mappings as unknown[]) : [];
 	const issues = new IssueCollector(locator, rawEntries);
@@ -441,184 +681,11 @@ export function loadMapping(text: string, options: LoadOptions = {}): MappingSpe
 		});
 	}
 
+	const ctx: EntryContext = { issues, locator, knownEntity, legacyWarned: false };
 	const entries: EntrySpec[] = [];
-	let legacyWarned = false;
 	rawEntries.forEach((rawEntry, index) => {
-		const path: PathSegment[] = ['mappings', index];
-		if (!isObjectLiteral(rawEntry)) {
-			issues.add(
-				'error',
-				path,
-				'a mapping entry must be a key/value block with cc_field and crm_field (or value)',
-			);
-			return;
-		}
-		const parsed = entrySchema.safeParse(rawEntry);
-		if (!parsed.success) {
-			for (const issue of parsed.error.issues) issues.zod(issue, path);
-			// Still check the transformer names and params, so one run reports every problem.
-			for (const key of ['transformers', 'reverse_transformers'] as const) {
-				const chain = rawEntry[key];
-				if (!Array.isArray(chain)) continue;
-				// Calls whose name is readable are checked even when the call itself has a bad key.
-				const usable = chain.map((c: unknown) =>
-					typeof c === 'string' && c !== ''
-						? c
-						: isObjectLiteral(c) && typeof c.name === 'string' && c.name !== ''
-							? { name: c.name, params: isObjectLiteral(c.params) ? c.params : {} }
-							: undefined,
-				);
-				normaliseChain(
-					usable.filter((c) => c !== undefined) as RawEntry['transformers'],
-					[...path, key],
-					issues,
-					locator,
-					usable.flatMap((c, i) => (c === undefined ? [] : [i])),
-				);
-			}
-			return;
-		}
-		const e = parsed.data;
-		if ((e.source !== undefined || e.target !== undefined) && !legacyWarned) {
-			legacyWarned = true;
-			issues.add('warning', path, 'legacy SDK keys source/target read as cc_field/crm_field', {
-				at: 'key',
-			});
-		}
-		if (e.source !== undefined && e.cc_field !== undefined) {
-			issues.add('error', [...path, 'source'], 'use either cc_field or source, not both', {
-				at: 'key',
-			});
-		}
-		if (e.target !== undefined && e.crm_field !== undefined) {
-			issues.add('error', [...path, 'target'], 'use either crm_field or target, not both', {
-				at: 'key',
-			});
-		}
-		const ccField = e.cc_field ?? e.source;
-		const crmField = e.crm_field ?? e.target ?? '';
-		if (ccField === undefined) {
-			issues.add(
-				'error',
-				[...path, 'cc_field'],
-				'cc_field is required (the Daktela field, e.g. title or customFields.email)',
-				{
-					at: 'key',
-				},
-			);
-			return;
-		}
-		for (const [key, value] of [
-			['cc_field', ccField],
-			['crm_field', crmField],
-		] as const) {
-			const problem = value === '' ? undefined : checkPath(value);
-			if (problem) issues.add('error', [...path, key], problem);
-		}
-
-		const hasValue = Object.prototype.hasOwnProperty.call(rawEntry, 'value');
-		const sources = [
-			hasValue && 'value',
-			e.template !== undefined && 'template',
-			e.expression !== undefined && 'expression',
-		].filter(Boolean) as string[];
-		if (sources.length > 1) {
-			issues.add(
-				'error',
-				[...path, sources[1]],
-				`use only one of value, template and expression (found ${sources.join(' and ')})`,
-				{
-					at: 'key',
-				},
-			);
-			return;
-		}
-		let source: EntrySource = { kind: 'field' };
-		if (hasValue) source = { kind: 'value', value: e.value ?? null };
-		else if (e.template !== undefined) {
-			for (const problem of checkTemplate(e.template))
-				issues.add('error', [...path, 'template'], problem);
-			source = { kind: 'template', template: e.template };
-		} else if (e.expression !== undefined) {
-			if (!/\{\{[\s\S]*\}\}/.test(e.expression)) {
-				issues.add(
-					'error',
-					[...path, 'expression'],
-					'an expression must contain {{ }}, e.g. "{{ $json.email.toLowerCase() }}"',
-				);
-			}
-			source = { kind: 'expression', expression: e.expression };
-		} else if (crmField === '') {
-			issues.add(
-				'error',
-				[...path, 'crm_field'],
-				'crm_field is required (or give value, template or expression)',
-				{
-					at: 'key',
-				},
-			);
-			return;
-		}
-
-		const transformers = normaliseChain(e.transformers, [...path, 'transformers'], issues, locator);
-		const reverseTransformers =
-			e.reverse_transformers !== undefined && e.reverse_transformers !== null
-				? normaliseChain(e.reverse_transformers, [...path, 'reverse_transformers'], issues, locator)
-				: undefined;
-
-		if (knownEntity && !isKnownField(knownEntity, ccField)) {
-			const flattened = SDK_FLATTENED[ccField];
-			const candidates = fieldIds(knownEntity);
-			issues.add(
-				'warning',
-				[...path, 'cc_field'],
-				flattened
-					? `cc_field "${ccField}" exists only in the PHP SDK (its adapter flattens activity fields); Daktela records have ${flattened}`
-					: `cc_field "${ccField}" is not a standard Daktela ${knownEntity} field (custom fields are customFields.<key>)`,
-				{ suggestion: flattened ?? suggest(ccField, candidates) },
-			);
-		}
-		if (e.relation && !['account', 'contact'].includes(e.relation.entity)) {
-			issues.add(
-				'warning',
-				[...path, 'relation', 'entity'],
-				`the Daktela node resolves relations to account or contact, not "${e.relation.entity}"`,
-				{
-					suggestion: suggest(e.relation.entity, ['account', 'contact']),
-				},
-			);
-		}
-
-		entries.push({
-			index,
-			pos: locator.find(path),
-			ccField,
-			crmField,
-			source,
-			transformers,
-			...(reverseTransformers ? { reverseTransformers } : {}),
-			...(e.multi_value
-				? {
-						multiValue: {
-							strategy: e.multi_value.strategy as MultiValueStrategy,
-							separator: e.multi_value.separator ?? ',',
-						},
-					}
-				: {}),
-			...(e.relation
-				? {
-						relation: {
-							entity: e.relation.entity,
-							resolveFrom: e.relation.resolve_from,
-							resolveTo: e.relation.resolve_to,
-						},
-					}
-				: {}),
-			append: e.append ?? false,
-			required: e.required ?? false,
-			...(e.type ? { type: e.type as EntrySpec['type'] } : {}),
-			...(onlyOf(e.direction) ? { only: onlyOf(e.direction) } : {}),
-		});
+		const entry = loadEntry(rawEntry, index, ctx);
+		if (entry) entries.push(entry);
 	});
 
 	if (lookupField && entries.length > 0 && !entries.some((e) => e.ccField === lookupField)) {
