@@ -289,55 +289,9 @@ function errorJson(error: Error): IDataObject {
 }
 
 export async function handleDelivery(ctx: IWebhookFunctions): Promise<IWebhookResponseData> {
-	const settings = readSettings(ctx);
-	const problem = settingsProblem(settings);
-	if (problem) {
-		ctx.logger.error(`Daktela Trigger "${ctx.getNode().name}" refused a delivery: ${problem}`);
-		return respond(ctx, 500, {
-			error: 'not_configured',
-			message: `The Daktela Trigger is not configured: ${problem}`,
-		});
-	}
-
-	const rawBody = await rawBodyOf(ctx);
-	const verdict = authenticate(ctx, settings, rawBody);
-	if (!verdict.ok) {
-		return respond(ctx, verdict.status, { error: verdict.code, message: verdict.message });
-	}
-
-	const fields = readBodyFields(ctx.getBodyData(), rawBody?.toString('utf8'), contentTypeOf(ctx));
-	if (!fields.ok) return respond(ctx, 400, { error: fields.code, message: fields.message });
-	const parsed = readDelivery(fields.value);
-	if (!parsed.ok) return respond(ctx, 400, { error: parsed.code, message: parsed.message });
-	const delivery = parsed.value;
-	const summary = { event: delivery.event.event, name: delivery.name };
-
-	if (!isSelected(delivery.event, settings.events)) {
-		return {
-			webhookResponse: {
-				received: true,
-				ignored: true,
-				...summary,
-				reason: 'This event is not selected in the Daktela Trigger',
-			},
-		};
-	}
-
-	// Re-Fetch off: the delivered fields become the item, so their size is bounded (413, nothing
-	// starts). With Re-Fetch on (or a delete event) only the event and the name are used.
-	if (!settings.refetch && canRefetch(delivery)) {
-		const size = utf8Length(JSON.stringify(delivery.payload));
-		if (size > settings.maxBodyBytes) {
-			ctx.logger.warn(
-				`Daktela Trigger "${ctx.getNode().name}" refused a delivery of ${size} bytes (Max Body Size ${settings.maxBodyBytes} bytes)`,
-			);
-			return respond(ctx, 413, {
-				error: 'body_too_large',
-				message: `The delivered fields take ${size} bytes as JSON; this trigger accepts at most ${settings.maxBodyBytes} (Max Body Size) when Re-Fetch Record is off. Send only the event and the name, or turn Re-Fetch Record on.`,
-				...summary,
-			});
-		}
-	}
+	const admitted = await admit(ctx);
+	if ('response' in admitted) return admitted.response;
+	const { settings, delivery, summary } = admitted;
 
 	let session: Session | undefined;
 	if (settings.refetch && canRefetch(delivery)) {
@@ -354,56 +308,147 @@ export async function handleDelivery(ctx: IWebhookFunctions): Promise<IWebhookRe
 		}
 	}
 
-	// Editor test runs never save static data; remembering them would only hide the next test.
-	const dedupOn = settings.dedupWindow > 0 && ctx.getMode() !== 'manual';
 	const scope = `${ctx.getWorkflow().id ?? ''}:${ctx.getNode().id}`;
 	const lockKey = `${scope}|${delivery.event.event}|${delivery.name}`;
-
 	return await withKeyLock(lockKey, async () => {
 		const outcome = await loadItem(ctx, session, delivery, settings);
-
-		if (outcome.kind === 'failed') {
-			const failure = refetchFailure(delivery, outcome.error);
-			ctx.logger.warn(
-				`Daktela Trigger "${ctx.getNode().name}": ${String(failure.body.message)} (${outcome.error.message})`,
-			);
-			if (settings.onRefetchError === 'emitError') {
-				const json: IDataObject = {
-					name: delivery.name,
-					_event: metadataOf(delivery, false),
-					error: errorJson(outcome.error),
-				};
-				return {
-					webhookResponse: { received: true, ...summary, refetchFailed: true },
-					workflowData: [[{ json }]],
-				};
-			}
-			const headers: Record<string, string> = failure.retryable
-				? { 'Retry-After': String(RETRY_AFTER_SECONDS) }
-				: {};
-			return respond(ctx, failure.status, failure.body, headers);
+		if (outcome.kind === 'failed') return refetchFailed(ctx, settings, delivery, outcome.error);
+		if (isDuplicate(ctx, settings, scope, outcome)) {
+			return { webhookResponse: { received: true, duplicate: true, ...summary } };
 		}
-
-		if (dedupOn && outcome.key !== undefined) {
-			const nowSeconds = Math.floor(Date.now() / 1000);
-			const stored = activeEntries(ctx.getWorkflowStaticData('node').dedup, nowSeconds);
-			if (stored[outcome.key] !== undefined || processMemory.has(scope, outcome.key, nowSeconds)) {
-				return { webhookResponse: { received: true, duplicate: true, ...summary } };
-			}
-			processMemory.add(scope, outcome.key, nowSeconds + settings.dedupWindow, nowSeconds);
-			// Static data written here is not saved when an execution starts (n8n builds the execution's
-			// workflow from the same static data object, which clears its change flag), so the key
-			// travels with the item and the trigger's execute() stores it in the execution's static
-			// data, which n8n saves when the execution ends.
-			(outcome.json._event as EventMetadata).dedupKey = outcome.key;
-		}
-
 		const item: INodeExecutionData = { json: outcome.json };
-		return {
-			webhookResponse: { received: true, ...summary },
-			workflowData: [[item]],
-		};
+		return { webhookResponse: { received: true, ...summary }, workflowData: [[item]] };
 	});
+}
+
+type Admitted =
+	| { response: IWebhookResponseData }
+	| { settings: TriggerSettings; delivery: Delivery; summary: { event: string; name: string } };
+
+/**
+ * The checks before anything is read from Daktela: configuration, authentication, the body, the
+ * event selection and, with Re-Fetch off, the size of the delivered fields.
+ */
+async function admit(ctx: IWebhookFunctions): Promise<Admitted> {
+	const settings = readSettings(ctx);
+	const problem = settingsProblem(settings);
+	if (problem) {
+		ctx.logger.error(`Daktela Trigger "${ctx.getNode().name}" refused a delivery: ${problem}`);
+		return {
+			response: respond(ctx, 500, {
+				error: 'not_configured',
+				message: `The Daktela Trigger is not configured: ${problem}`,
+			}),
+		};
+	}
+
+	const rawBody = await rawBodyOf(ctx);
+	const verdict = authenticate(ctx, settings, rawBody);
+	if (!verdict.ok) {
+		return {
+			response: respond(ctx, verdict.status, { error: verdict.code, message: verdict.message }),
+		};
+	}
+
+	const fields = readBodyFields(ctx.getBodyData(), rawBody?.toString('utf8'), contentTypeOf(ctx));
+	if (!fields.ok) {
+		return { response: respond(ctx, 400, { error: fields.code, message: fields.message }) };
+	}
+	const parsed = readDelivery(fields.value);
+	if (!parsed.ok) {
+		return { response: respond(ctx, 400, { error: parsed.code, message: parsed.message }) };
+	}
+	const delivery = parsed.value;
+	const summary = { event: delivery.event.event, name: delivery.name };
+
+	if (!isSelected(delivery.event, settings.events)) {
+		return {
+			response: {
+				webhookResponse: {
+					received: true,
+					ignored: true,
+					...summary,
+					reason: 'This event is not selected in the Daktela Trigger',
+				},
+			},
+		};
+	}
+
+	// Re-Fetch off: the delivered fields become the item, so their size is bounded (413, nothing
+	// starts). With Re-Fetch on (or a delete event) only the event and the name are used.
+	if (!settings.refetch && canRefetch(delivery)) {
+		const size = utf8Length(JSON.stringify(delivery.payload));
+		if (size > settings.maxBodyBytes) {
+			ctx.logger.warn(
+				`Daktela Trigger "${ctx.getNode().name}" refused a delivery of ${size} bytes (Max Body Size ${settings.maxBodyBytes} bytes)`,
+			);
+			return {
+				response: respond(ctx, 413, {
+					error: 'body_too_large',
+					message: `The delivered fields take ${size} bytes as JSON; this trigger accepts at most ${settings.maxBodyBytes} (Max Body Size) when Re-Fetch Record is off. Send only the event and the name, or turn Re-Fetch Record on.`,
+					...summary,
+				}),
+			};
+		}
+	}
+	return { settings, delivery, summary };
+}
+
+/** A re-fetch that failed: an error item (On Re-Fetch Error: emit) or an answer Daktela retries. */
+function refetchFailed(
+	ctx: IWebhookFunctions,
+	settings: TriggerSettings,
+	delivery: Delivery,
+	error: DaktelaApiError | Error,
+): IWebhookResponseData {
+	const summary = { event: delivery.event.event, name: delivery.name };
+	const failure = refetchFailure(delivery, error);
+	ctx.logger.warn(
+		`Daktela Trigger "${ctx.getNode().name}": ${String(failure.body.message)} (${error.message})`,
+	);
+	if (settings.onRefetchError === 'emitError') {
+		const json: IDataObject = {
+			name: delivery.name,
+			_event: metadataOf(delivery, false),
+			error: errorJson(error),
+		};
+		return {
+			webhookResponse: { received: true, ...summary, refetchFailed: true },
+			workflowData: [[{ json }]],
+		};
+	}
+	const headers: Record<string, string> = failure.retryable
+		? { 'Retry-After': String(RETRY_AFTER_SECONDS) }
+		: {};
+	return respond(ctx, failure.status, failure.body, headers);
+}
+
+/**
+ * Whether this process already handled the delivery (static data or process memory); if not, it
+ * is remembered here. Editor test runs never save static data; remembering them would only hide
+ * the next test.
+ */
+function isDuplicate(
+	ctx: IWebhookFunctions,
+	settings: TriggerSettings,
+	scope: string,
+	outcome: Extract<Outcome, { kind: 'item' }>,
+): boolean {
+	if (settings.dedupWindow <= 0 || ctx.getMode() === 'manual' || outcome.key === undefined) {
+		return false;
+	}
+	const nowSeconds = Math.floor(Date.now() / 1000);
+	const stored = activeEntries(ctx.getWorkflowStaticData('node').dedup, nowSeconds);
+	if (stored[outcome.key] !== undefined || processMemory.has(scope, outcome.key, nowSeconds)) {
+		return true;
+	}
+	processMemory.add(scope, outcome.key, nowSeconds + settings.dedupWindow, nowSeconds);
+	// Static data written here is not saved when an execution starts (n8n builds the execution's
+	// workflow from the same static data object, which clears its change flag), so the key
+	// travels with the item and the trigger's execute() stores it in the execution's static
+	// data, which n8n saves when the execution ends.
+	(outcome.json._event as EventMetadata).dedupKey = outcome.key;
+	return false;
 }
 
 /**

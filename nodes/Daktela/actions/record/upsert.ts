@@ -227,146 +227,198 @@ function listed(values: string[]): string {
 		: `${values.slice(0, -1).join(', ')} and ${values[values.length - 1]}`;
 }
 
+/** What one Create or Update run works with, once its records are read and related. */
+type Run = Awaited<ReturnType<typeof startRecordWrite>> & { ctx: IExecuteFunctions };
+
 export function execute(entity: RecordEntity) {
 	return async function (
 		this: IExecuteFunctions,
 		items: INodeExecutionData[],
 	): Promise<INodeExecutionData[]> {
-		const { def, session, batch, options, isoTimes } = await startRecordWrite(this, items, entity);
-		const matchOn = this.getNodeParameter('matchOn', 0, 'auto') as string;
-		const matchField = (this.getNodeParameter('matchField', 0, 'name') as string).trim();
-		const chunkSize = Math.max(
-			1,
-			Math.min(1000, Number(options.lookupBatchSize) || DEFAULT_CHUNK.maxKeys),
-		);
-
-		const inputs: UpsertInput[] = [];
-		// The Database parameter per item (an expression may differ per item), as Create reads it.
-		const databases = new Map<number, string>();
-		const readDatabase = locatorReader(this, 'database');
-		for (const entry of [...batch.entries.values()]) {
-			try {
-				const database = readDatabase(entry.index);
-				if (database) databases.set(entry.index, database);
-				const match = matchOf(entry.input.json, entry.record, matchOn, matchField);
-				entry.name = entry.name || (match.field === 'name' ? match.value : '');
-				inputs.push({
-					index: entry.index,
-					record: entry.record,
-					matchField: match.field,
-					matchValue: match.value,
-				});
-			} catch (error) {
-				batch.fail(entry.index, error);
-			}
-		}
+		const run: Run = { ...(await startRecordWrite(this, items, entity)), ctx: this };
+		const { batch } = run;
+		const { inputs, databases } = readKeys(run);
 		batch.throwIfStopped();
 
 		const groups = groupByKey(inputs);
-		const found = await lookUp(this, batch, session, def, groups, chunkSize);
+		const found = await lookUp(this, batch, run.session, run.def, groups, chunkSizeOf(run));
 		batch.throwIfStopped();
 
-		const decided: Array<{ group: KeyGroup; decision: Decision }> = [];
-		for (const group of groups) {
-			if (!group.indices.every((i) => batch.entries.has(i))) continue;
-			// Items merged into one record: the later item's Database wins, as its fields do.
-			const database = group.indices.reduce<string | undefined>(
-				(last, index) => databases.get(index) ?? last,
-				undefined,
-			);
-			const decision = decide(group, found.get(group.matchField)?.get(group.key), {
-				createDefaults: database ? { database } : {},
-				alwaysWrite: options.alwaysWrite === true,
-				toDaktelaTime: session.toDaktelaTime,
-			});
-			decided.push({ group, decision });
-		}
-		const shared = sharedMatches(decided);
-
-		const writes: Array<{ group: KeyGroup; decision: Write }> = [];
-		const counts = { create: 0, update: 0, unchanged: 0, ambiguous: 0 };
-		for (const { group, decision } of decided) {
-			const sharing = shared.get(group);
-			if (sharing) {
-				counts.ambiguous++;
-				const name = matchedName(decision) ?? '';
-				const keys = listed(sharing.map((g) => `"${g.matchValue}"`));
-				const indices = sharing.flatMap((g) => g.indices).sort((a, b) => a - b);
-				const error = new RecordError(
-					`the Daktela ${def.noun} ${name} matches ${keys} (items ${listed(indices.map(String))}); none was changed, because it cannot be both`,
-					group.matchField,
-				);
-				for (const index of group.indices) batch.fail(index, error, name);
-				continue;
-			}
-			counts[decision.kind]++;
-			if (decision.kind === 'ambiguous') {
-				const error = new RecordError(
-					`${decision.names.length} Daktela ${def.nouns} match "${group.matchValue}" (${decision.names.join(', ')}); none was changed, because picking one would be a guess`,
-					group.matchField,
-				);
-				for (const index of group.indices) batch.fail(index, error, group.matchValue);
-			} else if (decision.kind === 'unchanged') {
-				const name = String(decision.existing.name ?? group.matchValue);
-				for (const index of group.indices) {
-					batch.succeed(
-						index,
-						syncItem(decision.existing, 'unchanged', name, index, session, isoTimes),
-					);
-				}
-			} else {
-				writes.push({ group, decision });
-			}
-		}
+		const decided = decideGroups(run, groups, found, databases);
+		const writes = settleDecided(run, decided);
 		this.logger.debug(
-			`Daktela upsert ${def.nouns}: ${inputs.length} records in ${groups.length} keys: ${counts.create} to create, ${counts.update} to update, ${counts.unchanged} unchanged, ${counts.ambiguous} ambiguous`,
+			`Daktela upsert ${run.def.nouns}: ${inputs.length} records in ${groups.length} keys: ${countsOf(decided)}`,
 		);
 		batch.throwIfStopped();
 
-		// Progress of a long write: every 10% (at least 500 writes), in the log and, for a run
-		// started in the editor, in the browser console (n8n shows a node nothing more while it runs).
-		const step = Math.max(500, Math.ceil(writes.length / 10));
-		let finished = 0;
-		const progress = () => {
-			finished++;
-			if (finished % step !== 0 || finished === writes.length) return;
-			const line = `Daktela upsert ${def.nouns}: ${finished} of ${writes.length} writes done`;
-			this.logger.info(line);
-			if (this.getMode() === 'manual') this.sendMessageToUI(line);
-		};
-		await runPool(
-			writes,
-			async ({ group, decision }) => {
-				const name = decision.kind === 'update' ? decision.name : String(decision.body.name ?? '');
-				try {
-					const record =
-						decision.kind === 'create'
-							? await session.client.create(def.endpoint, decision.body)
-							: await session.client.update(def.endpoint, decision.name, decision.body);
-					const action = decision.kind === 'create' ? 'created' : 'updated';
-					const written = String(record.name ?? name);
-					for (const index of group.indices) {
-						batch.succeed(index, syncItem(record, action, written, index, session, isoTimes));
-					}
-				} catch (error) {
-					for (const index of group.indices) batch.fail(index, error, name || group.matchValue);
-				}
-				progress();
-			},
-			{ concurrency: session.concurrency, shouldStop: () => batch.stopped },
-		);
-		if (entity === 'account' && options.autoContact === true) {
-			await autoCreateContacts(this, session, batch, autoContactOptions(options));
+		await writeAll(run, writes);
+		if (entity === 'account' && run.options.autoContact === true) {
+			await autoCreateContacts(this, run.session, batch, autoContactOptions(run.options));
 		}
-		const result = batch.result();
-		const summary = summarise(result);
-		this.logger.debug(`Daktela upsert ${def.nouns}: ${summary}`);
-		// The counts above the node's output in the editor, and one line in the browser console.
-		this.addExecutionHints({ message: summary, type: 'info', location: 'outputPane' });
-		if (this.getMode() === 'manual')
-			this.sendMessageToUI(`Daktela upsert ${def.nouns}: ${summary}`);
-		return result;
+		return finish(run);
 	};
+}
+
+function chunkSizeOf({ options }: Run): number {
+	return Math.max(1, Math.min(1000, Number(options.lookupBatchSize) || DEFAULT_CHUNK.maxKeys));
+}
+
+/** Phase 1: each record's match key, and its Database (an expression may differ per item). */
+function readKeys(run: Run): { inputs: UpsertInput[]; databases: Map<number, string> } {
+	const { ctx, batch } = run;
+	const matchOn = ctx.getNodeParameter('matchOn', 0, 'auto') as string;
+	const matchField = (ctx.getNodeParameter('matchField', 0, 'name') as string).trim();
+	const inputs: UpsertInput[] = [];
+	// The Database parameter per item, as Create reads it.
+	const databases = new Map<number, string>();
+	const readDatabase = locatorReader(ctx, 'database');
+	for (const entry of [...batch.entries.values()]) {
+		try {
+			const database = readDatabase(entry.index);
+			if (database) databases.set(entry.index, database);
+			const match = matchOf(entry.input.json, entry.record, matchOn, matchField);
+			entry.name = entry.name || (match.field === 'name' ? match.value : '');
+			inputs.push({
+				index: entry.index,
+				record: entry.record,
+				matchField: match.field,
+				matchValue: match.value,
+			});
+		} catch (error) {
+			batch.fail(entry.index, error);
+		}
+	}
+	return { inputs, databases };
+}
+
+type Decided = Array<{ group: KeyGroup; decision: Decision }>;
+
+/** Phase 2: what to do with each key group, from what Daktela holds for its key. */
+function decideGroups(
+	{ batch, options, session }: Run,
+	groups: KeyGroup[],
+	found: Map<string, Map<string, DaktelaRecord[]>>,
+	databases: Map<number, string>,
+): Decided {
+	const decided: Decided = [];
+	for (const group of groups) {
+		if (!group.indices.every((i) => batch.entries.has(i))) continue;
+		// Items merged into one record: the later item's Database wins, as its fields do.
+		const database = group.indices.reduce<string | undefined>(
+			(last, index) => databases.get(index) ?? last,
+			undefined,
+		);
+		const decision = decide(group, found.get(group.matchField)?.get(group.key), {
+			createDefaults: database ? { database } : {},
+			alwaysWrite: options.alwaysWrite === true,
+			toDaktelaTime: session.toDaktelaTime,
+		});
+		decided.push({ group, decision });
+	}
+	return decided;
+}
+
+/** `2 to create, 1 to update, 5 unchanged, 0 ambiguous` (a key shared with another counts as ambiguous). */
+function countsOf(decided: Decided): string {
+	const shared = sharedMatches(decided);
+	const counts = { create: 0, update: 0, unchanged: 0, ambiguous: 0 };
+	for (const { group, decision } of decided) {
+		counts[shared.has(group) ? 'ambiguous' : decision.kind]++;
+	}
+	return `${counts.create} to create, ${counts.update} to update, ${counts.unchanged} unchanged, ${counts.ambiguous} ambiguous`;
+}
+
+/**
+ * Phase 3: fail the ambiguous groups (several records for one key, or one record for several
+ * keys), answer the unchanged ones, and return the writes.
+ */
+function settleDecided(
+	{ batch, def, session, isoTimes }: Run,
+	decided: Decided,
+): Array<{ group: KeyGroup; decision: Write }> {
+	const shared = sharedMatches(decided);
+	const writes: Array<{ group: KeyGroup; decision: Write }> = [];
+	for (const { group, decision } of decided) {
+		const sharing = shared.get(group);
+		if (sharing) {
+			const name = matchedName(decision) ?? '';
+			const keys = listed(sharing.map((g) => `"${g.matchValue}"`));
+			const indices = sharing.flatMap((g) => g.indices).sort((a, b) => a - b);
+			const error = new RecordError(
+				`the Daktela ${def.noun} ${name} matches ${keys} (items ${listed(indices.map(String))}); none was changed, because it cannot be both`,
+				group.matchField,
+			);
+			for (const index of group.indices) batch.fail(index, error, name);
+		} else if (decision.kind === 'ambiguous') {
+			const error = new RecordError(
+				`${decision.names.length} Daktela ${def.nouns} match "${group.matchValue}" (${decision.names.join(', ')}); none was changed, because picking one would be a guess`,
+				group.matchField,
+			);
+			for (const index of group.indices) batch.fail(index, error, group.matchValue);
+		} else if (decision.kind === 'unchanged') {
+			const name = String(decision.existing.name ?? group.matchValue);
+			for (const index of group.indices) {
+				batch.succeed(
+					index,
+					syncItem(decision.existing, 'unchanged', name, index, session, isoTimes),
+				);
+			}
+		} else {
+			writes.push({ group, decision });
+		}
+	}
+	return writes;
+}
+
+/**
+ * Phase 4: the writes, in parallel up to Max Parallel Requests. Progress of a long write every
+ * 10% (at least 500 writes), in the log and, for a run started in the editor, in the browser
+ * console (n8n shows a node nothing more while it runs).
+ */
+async function writeAll(
+	{ ctx, batch, def, session, isoTimes }: Run,
+	writes: Array<{ group: KeyGroup; decision: Write }>,
+): Promise<void> {
+	const step = Math.max(500, Math.ceil(writes.length / 10));
+	let finished = 0;
+	const progress = () => {
+		finished++;
+		if (finished % step !== 0 || finished === writes.length) return;
+		const line = `Daktela upsert ${def.nouns}: ${finished} of ${writes.length} writes done`;
+		ctx.logger.info(line);
+		if (ctx.getMode() === 'manual') ctx.sendMessageToUI(line);
+	};
+	await runPool(
+		writes,
+		async ({ group, decision }) => {
+			const name = decision.kind === 'update' ? decision.name : String(decision.body.name ?? '');
+			try {
+				const record =
+					decision.kind === 'create'
+						? await session.client.create(def.endpoint, decision.body)
+						: await session.client.update(def.endpoint, decision.name, decision.body);
+				const action = decision.kind === 'create' ? 'created' : 'updated';
+				const written = String(record.name ?? name);
+				for (const index of group.indices) {
+					batch.succeed(index, syncItem(record, action, written, index, session, isoTimes));
+				}
+			} catch (error) {
+				for (const index of group.indices) batch.fail(index, error, name || group.matchValue);
+			}
+			progress();
+		},
+		{ concurrency: session.concurrency, shouldStop: () => batch.stopped },
+	);
+}
+
+/** Phase 5: the output items, with the counts above the node's output and in the console. */
+function finish({ ctx, batch, def }: Run): INodeExecutionData[] {
+	const result = batch.result();
+	const summary = summarise(result);
+	ctx.logger.debug(`Daktela upsert ${def.nouns}: ${summary}`);
+	ctx.addExecutionHints({ message: summary, type: 'info', location: 'outputPane' });
+	if (ctx.getMode() === 'manual') ctx.sendMessageToUI(`Daktela upsert ${def.nouns}: ${summary}`);
+	return result;
 }
 
 /** `2500 records: 12 created, 3 updated, 2485 unchanged, 0 failed`. */
