@@ -9,7 +9,10 @@
  *  - companies then contacts by id (list and "a,b,c") -> 200 with counts, Daktela equals HubSpot
  *    (each record read with GET /crm/v3/objects/{type}/{id});
  *  - the same again -> 200, all unchanged, no Daktela write;
- *  - an id HubSpot does not know, and a record Daktela rejects -> 207 with per-id errors.
+ *  - an id HubSpot does not know, and a record Daktela rejects -> 207 with per-id errors;
+ *  - `event: "contact.deletion"` (HubSpot's event name) or `"delete"`: the contact is deleted in
+ *    Daktela without asking HubSpot (200, deleted 1), a redelivery counts as done, a request over
+ *    the safety limit deletes nothing (207), a contact made by hand is never touched.
  */
 import assert from 'node:assert/strict';
 
@@ -30,6 +33,8 @@ interface Counts {
 	updated: number;
 	unchanged: number;
 	failed: number;
+	deleted?: number;
+	event?: string;
 	errors?: Array<{ id: string | null; name: string | null; error: string }>;
 	error?: string;
 }
@@ -159,5 +164,76 @@ export const scenario: Scenario = {
 		assert.match(String(mixed.counts.errors?.[0]?.error), /email/i, mixed.text);
 		landed('contact', [contacts[3]]);
 		ctx.log(`207 bodies: ${partial.text} / ${mixed.text}`);
+
+		// Delete events: the ids' Daktela records go, without asking HubSpot; only the sync's own.
+		daktela.store.put('contacts', {
+			name: 'manual_1',
+			title: 'By hand',
+			lastname: 'Hand',
+			database: 'default',
+		});
+		for (let i = 10; i < 20; i++) {
+			// Enough synced contacts that one deletion is under the template's 20% limit.
+			daktela.store.put('contacts', {
+				name: `crm_person_${i}`,
+				title: `Person ${i}`,
+				lastname: `Person ${i}`,
+				database: 'default',
+			});
+		}
+		const hubspotBefore = hubspot.requests.length;
+		daktela.requests.length = 0;
+		const deleted = await post({
+			entity_type: 'contact',
+			entity_id: [contacts[3]],
+			event: 'contact.deletion',
+		});
+		assert.equal(deleted.status, 200, deleted.text);
+		assert.deepEqual(
+			{ ...deleted.counts, errors: deleted.counts.errors?.length },
+			{
+				entity_type: 'contact',
+				event: 'delete',
+				total: 1,
+				created: 0,
+				updated: 0,
+				deleted: 1,
+				unchanged: 0,
+				failed: 0,
+				errors: 0,
+			},
+		);
+		assert.equal(daktela.store.get('contacts', `crm_person_${contacts[3]}`), undefined);
+		assert.ok(daktela.store.get('contacts', 'manual_1'), 'a contact the sync did not create went');
+		assert.ok(daktela.store.get('contacts', `crm_person_${contacts[0]}`), 'another contact went');
+		assert.equal(hubspot.requests.length, hubspotBefore, 'a delete asked HubSpot');
+		// Again (a redelivery, with the plain word): already gone counts as done.
+		const redelivered = await post({
+			entity_type: 'contact',
+			entity_id: contacts[3],
+			event: 'delete',
+		});
+		assert.equal(redelivered.status, 200, redelivered.text);
+		assert.equal(redelivered.counts.deleted, 0, redelivered.text);
+		assert.equal(redelivered.counts.unchanged, 1, redelivered.text);
+		// Over the safety limit (4 of the 13 synced contacts = 31% > 20%): nothing is deleted.
+		daktela.requests.length = 0;
+		const tooMany = await post({
+			entity_type: 'contact',
+			entity_id: [contacts[0], contacts[1], contacts[2], 10],
+			event: 'delete',
+		});
+		assert.equal(tooMany.status, 207, tooMany.text);
+		assert.equal(tooMany.counts.failed, 4, tooMany.text);
+		assert.match(String(tooMany.counts.errors?.[0]?.error), /safety limit/, tooMany.text);
+		assert.equal(
+			daktela.requests.filter((r) => r.method === 'DELETE').length,
+			0,
+			'deleted over the limit',
+		);
+		assert.ok(daktela.store.get('contacts', `crm_person_${contacts[0]}`));
+		ctx.log(
+			`deleted: ${deleted.text}; over the limit: ${String(tooMany.counts.errors?.[0]?.error)}`,
+		);
 	},
 };

@@ -1348,28 +1348,7 @@ function odooRealtimeCrmToDaktela(): TemplateWorkflow {
 	const respond = answer(wf, [2000, 80]);
 	odooRealtimeDeleteNote(wf);
 	for (const row of rows) {
-		const isDelete = add(
-			wf,
-			'if',
-			`Delete ${row.entity}?`,
-			[1100, row.y + 460],
-			allTrue(`${id}/delete-${row.entity}`, [DELETE_EVENT]),
-		);
-		const prefix = row.entity === 'account' ? 'crm_account_' : 'crm_person_';
-		const remove = daktelaDelete(
-			wf,
-			`Daktela: delete ${row.entity}`,
-			[1320, row.y + 460],
-			row.entity,
-			prefix,
-		);
-		const counted = countDeletions(wf, `${id}/count-deleted-${row.entity}`, row.entity, [
-			1540,
-			row.y + 460,
-		]);
-		wf.connect(isAccount, isDelete, row.output);
-		wf.connect(isDelete, remove, 0);
-		wf.chain(remove, counted, respond);
+		const isDelete = deleteRow(wf, id, row, isAccount, respond, DELETE_EVENT);
 		const fetch = add(
 			wf,
 			'odoo',
@@ -1399,6 +1378,43 @@ function odooRealtimeCrmToDaktela(): TemplateWorkflow {
 		wf.chain(fetch, map, write, count, respond);
 	}
 	return wf.build();
+}
+
+/**
+ * The delete branch of a real-time CRM -> Daktela row: "Delete <entity>?" on the request's event,
+ * then Daktela Delete of the sync's own records and the counts, answered like the writes. Returns
+ * the If: its false output (1) goes on to the CRM's "get by id".
+ */
+function deleteRow(
+	wf: WorkflowBuilder,
+	id: string,
+	row: { y: number; output: number; entity: 'account' | 'contact' },
+	isAccount: string,
+	respond: string,
+	deleteEvent: string,
+): string {
+	const isDelete = add(
+		wf,
+		'if',
+		`Delete ${row.entity}?`,
+		[1100, row.y + 460],
+		allTrue(`${id}/delete-${row.entity}`, [deleteEvent]),
+	);
+	const remove = daktelaDelete(
+		wf,
+		`Daktela: delete ${row.entity}`,
+		[1320, row.y + 460],
+		row.entity,
+		row.entity === 'account' ? 'crm_account_' : 'crm_person_',
+	);
+	const counted = countDeletions(wf, `${id}/count-deleted-${row.entity}`, row.entity, [
+		1540,
+		row.y + 460,
+	]);
+	wf.connect(isAccount, isDelete, row.output);
+	wf.connect(isDelete, remove, 0);
+	wf.chain(remove, counted, respond);
+	return isDelete;
 }
 
 /** The request's `event`: "delete" (or Odoo's "unlink") removes the records from Daktela. */
@@ -1487,6 +1503,7 @@ function hubspotRealtimeCrmToDaktela(): TemplateWorkflow {
 		},
 	];
 	const respond = answer(wf, [2000, 80]);
+	hubspotRealtimeDeleteNote(wf);
 	for (const row of rows) {
 		// "Valid request?" let only numeric ids through, so the id is safe in the URL.
 		const fetch = hubspotRequest(
@@ -1513,10 +1530,28 @@ function hubspotRealtimeCrmToDaktela(): TemplateWorkflow {
 			row.fetch,
 			`($('${row.fetch}').all()[i]?.json.status === 'error' ? $('${row.fetch}').all()[i].json.category + ': ' + $('${row.fetch}').all()[i].json.message : null)`,
 		);
-		wf.connect(isAccount, fetch, row.output);
+		const isDelete = deleteRow(wf, id, row, isAccount, respond, HUBSPOT_DELETE_EVENT);
+		wf.connect(isDelete, fetch, 1);
 		wf.chain(fetch, map, write, count, respond);
 	}
 	return wf.build();
+}
+
+/**
+ * The request's `event`: "delete", or the name of HubSpot's own deletion event
+ * (`contact.deletion`, `company.deletion`, `contact.privacyDeletion`), removes the records.
+ */
+const HUBSPOT_DELETE_EVENT =
+	"={{ ['delete', 'contact.deletion', 'company.deletion', 'contact.privacydeletion'].includes(String($('HubSpot webhook').first().json.body?.event ?? '').trim().toLowerCase()) }}";
+
+function hubspotRealtimeDeleteNote(wf: WorkflowBuilder): void {
+	wf.sticky(
+		`### Deleted in HubSpot
+Add \`"event": "delete"\` to the request (or HubSpot's event name: \`contact.deletion\`, \`company.deletion\`, \`contact.privacyDeletion\`) and the ids' Daktela records are **deleted** instead of loaded and written: only records this sync created (\`crm_account_…\`, \`crm_person_…\`), an id Daktela does not know counts as done, and a request that would delete more than ${DELETE_LIMITS.maxRecords} records or ${DELETE_LIMITS.maxPercent}% of them deletes nothing (207 with the reason). Answer: \`{total, deleted, unchanged, failed, errors}\`. A HubSpot workflow cannot start on a deletion and HubSpot's app webhooks are signed, not sent with this secret header: forward them (\`objectId\`, \`subscriptionType\`) as this body. To keep the records, set *Remove As* to **Archive**.`,
+		[1040, 300],
+		{ width: 700, height: 190 },
+		2,
+	);
 }
 
 // ---------------------------------------------------------------------------------------------
