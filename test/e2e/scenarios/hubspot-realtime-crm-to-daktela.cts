@@ -20,7 +20,12 @@ import type { Scenario } from '../context.cjs';
 import { callWebhook } from '../n8n.cjs';
 import { listExecutions, ownerClient, waitForPublication } from '../rest.cjs';
 import { bindCredentials } from '../workflow.cjs';
-import { daktelaShape } from './lib/helpers.cjs';
+import {
+	assertOverTheLimit,
+	daktelaShape,
+	ONE_CONTACT_DELETED,
+	putForDeletes,
+} from './lib/helpers.cjs';
 import { expectedFromHubspot, hubspotAndN8n } from './lib/hubspot.cjs';
 
 const SECRET = 'e2e-hubspot-webhook-secret-31c9a7';
@@ -166,21 +171,7 @@ export const scenario: Scenario = {
 		ctx.log(`207 bodies: ${partial.text} / ${mixed.text}`);
 
 		// Delete events: the ids' Daktela records go, without asking HubSpot; only the sync's own.
-		daktela.store.put('contacts', {
-			name: 'manual_1',
-			title: 'By hand',
-			lastname: 'Hand',
-			database: 'default',
-		});
-		for (let i = 10; i < 20; i++) {
-			// Enough synced contacts that one deletion is under the template's 20% limit.
-			daktela.store.put('contacts', {
-				name: `crm_person_${i}`,
-				title: `Person ${i}`,
-				lastname: `Person ${i}`,
-				database: 'default',
-			});
-		}
+		putForDeletes(daktela, false);
 		const hubspotBefore = hubspot.requests.length;
 		daktela.requests.length = 0;
 		const deleted = await post({
@@ -191,17 +182,7 @@ export const scenario: Scenario = {
 		assert.equal(deleted.status, 200, deleted.text);
 		assert.deepEqual(
 			{ ...deleted.counts, errors: deleted.counts.errors?.length },
-			{
-				entity_type: 'contact',
-				event: 'delete',
-				total: 1,
-				created: 0,
-				updated: 0,
-				deleted: 1,
-				unchanged: 0,
-				failed: 0,
-				errors: 0,
-			},
+			ONE_CONTACT_DELETED,
 		);
 		assert.equal(daktela.store.get('contacts', `crm_person_${contacts[3]}`), undefined);
 		assert.ok(daktela.store.get('contacts', 'manual_1'), 'a contact the sync did not create went');
@@ -223,14 +204,7 @@ export const scenario: Scenario = {
 			entity_id: [contacts[0], contacts[1], contacts[2], 10],
 			event: 'delete',
 		});
-		assert.equal(tooMany.status, 207, tooMany.text);
-		assert.equal(tooMany.counts.failed, 4, tooMany.text);
-		assert.match(String(tooMany.counts.errors?.[0]?.error), /safety limit/, tooMany.text);
-		assert.equal(
-			daktela.requests.filter((r) => r.method === 'DELETE').length,
-			0,
-			'deleted over the limit',
-		);
+		assertOverTheLimit(daktela, tooMany, 4);
 		assert.ok(daktela.store.get('contacts', `crm_person_${contacts[0]}`));
 		ctx.log(
 			`deleted: ${deleted.text}; over the limit: ${String(tooMany.counts.errors?.[0]?.error)}`,

@@ -17,7 +17,13 @@ import type { Scenario } from '../context.cjs';
 import { callWebhook } from '../n8n.cjs';
 import { listExecutions, ownerClient, waitForPublication } from '../rest.cjs';
 import { bindCredentials } from '../workflow.cjs';
-import { daktelaShape, expectedFromOdoo } from './lib/helpers.cjs';
+import {
+	assertOverTheLimit,
+	daktelaShape,
+	expectedFromOdoo,
+	ONE_CONTACT_DELETED,
+	putForDeletes,
+} from './lib/helpers.cjs';
 
 const SECRET = 'e2e-crm-webhook-secret-5f1e0c2a9b';
 const PATH = 'odoo-to-daktela';
@@ -150,42 +156,13 @@ export const scenario: Scenario = {
 		ctx.log(`207 body: ${mixed.text}`);
 
 		// Delete events: the ids' Daktela records go, without asking Odoo; only the sync's own.
-		daktela.store.put('contacts', {
-			name: 'manual_1',
-			title: 'By hand',
-			lastname: 'Hand',
-			database: 'default',
-		});
-		for (let i = 10; i < 20; i++) {
-			// Enough synced accounts that one deletion is under the template's 20% limit.
-			daktela.store.put('accounts', {
-				name: `crm_account_${i}`,
-				title: `Company ${i}`,
-				database: 'default',
-			});
-			daktela.store.put('contacts', {
-				name: `crm_person_${i}`,
-				title: `Person ${i}`,
-				lastname: `Person ${i}`,
-				database: 'default',
-			});
-		}
+		putForDeletes(daktela, true);
 		daktela.requests.length = 0;
 		const deleted = await post({ entity_type: 'contact', entity_id: [6], event: 'delete' });
 		assert.equal(deleted.status, 200, deleted.text);
 		assert.deepEqual(
 			{ ...deleted.counts, errors: deleted.counts.errors?.length },
-			{
-				entity_type: 'contact',
-				event: 'delete',
-				total: 1,
-				created: 0,
-				updated: 0,
-				deleted: 1,
-				unchanged: 0,
-				failed: 0,
-				errors: 0,
-			},
+			ONE_CONTACT_DELETED,
 		);
 		assert.equal(daktela.store.get('contacts', 'crm_person_6'), undefined);
 		assert.ok(daktela.store.get('contacts', 'manual_1'), 'a contact the sync did not create went');
@@ -205,14 +182,7 @@ export const scenario: Scenario = {
 			entity_id: [3, 4, 5, 10],
 			event: 'delete',
 		});
-		assert.equal(tooMany.status, 207, tooMany.text);
-		assert.equal(tooMany.counts.failed, 4, tooMany.text);
-		assert.match(String(tooMany.counts.errors?.[0]?.error), /safety limit/, tooMany.text);
-		assert.equal(
-			daktela.requests.filter((r) => r.method === 'DELETE').length,
-			0,
-			'deleted over the limit',
-		);
+		assertOverTheLimit(daktela, tooMany, 4);
 		ctx.log(`over the limit: ${String(tooMany.counts.errors?.[0]?.error)}`);
 	},
 };

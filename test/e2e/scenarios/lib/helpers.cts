@@ -236,3 +236,65 @@ export function checkPartnersLanded(
 		}
 	}
 }
+
+/**
+ * Before the real-time templates' delete events: a contact made by hand (`manual_1`, which no
+ * delete may touch) and ten synced contacts `crm_person_10..19` (and, with `accounts`, accounts
+ * `crm_account_10..19`), so that one deletion is under the templates' 20% safety limit.
+ */
+export function putForDeletes(daktela: DaktelaSandbox, accounts: boolean): void {
+	daktela.store.put('contacts', {
+		name: 'manual_1',
+		title: 'By hand',
+		lastname: 'Hand',
+		database: 'default',
+	});
+	for (let i = 10; i < 20; i++) {
+		if (accounts) {
+			daktela.store.put('accounts', {
+				name: `crm_account_${i}`,
+				title: `Company ${i}`,
+				database: 'default',
+			});
+		}
+		daktela.store.put('contacts', {
+			name: `crm_person_${i}`,
+			title: `Person ${i}`,
+			lastname: `Person ${i}`,
+			database: 'default',
+		});
+	}
+}
+
+/** A real-time template's answer to a delete event that removed the one contact it named. */
+export const ONE_CONTACT_DELETED = {
+	entity_type: 'contact',
+	event: 'delete',
+	total: 1,
+	created: 0,
+	updated: 0,
+	deleted: 1,
+	unchanged: 0,
+	failed: 0,
+	errors: 0,
+};
+
+/** A delete event over the safety limit: 207, every id failed with the reason, no DELETE sent. */
+export function assertOverTheLimit(
+	daktela: DaktelaSandbox,
+	answer: {
+		status: number;
+		text: string;
+		counts: { failed: number; errors?: Array<{ error: string }> };
+	},
+	ids: number,
+): void {
+	assert.equal(answer.status, 207, answer.text);
+	assert.equal(answer.counts.failed, ids, answer.text);
+	assert.match(String(answer.counts.errors?.[0]?.error), /safety limit/, answer.text);
+	assert.equal(
+		daktela.requests.filter((r) => r.method === 'DELETE').length,
+		0,
+		'deleted over the limit',
+	);
+}
