@@ -5,6 +5,8 @@
  */
 import {
 	NodeConnectionTypes,
+	NodeHelpers,
+	type INodeParameters,
 	type IDataObject,
 	type IExecuteFunctions,
 	type ILoadOptionsFunctions,
@@ -624,5 +626,45 @@ describe('Field Mapper error items downstream (n8n WorkflowExecute)', () => {
 			details: { itemIndex: 1, field: 'lastname' },
 		});
 		expect(r.outputOf('Read Back').map((i) => i.json.count)).toEqual([1]);
+	});
+});
+
+describe('Field Mapper node, switching the Mapping Mode', () => {
+	// What n8n's editor does on every parameter change: keep the values of the parameters shown.
+	const { properties } = new FieldMapper().description;
+	const afterChange = (values: INodeParameters) =>
+		NodeHelpers.getNodeParameters(properties, values, true, false, null) as INodeParameters;
+	const yaml = 'entity: contact\nlookup_field: name\nmappings:\n  - cc_field: name\n    crm_field: id\n';
+	const visual = {
+		mappingMode: 'defineBelow',
+		value: { name: '={{ $json.id }}', email: '={{ $json.email }}' },
+		matchingColumns: ['name'],
+		schema: [],
+	};
+
+	it('keeps the edited YAML through Visual mode and back', () => {
+		let values = afterChange({ entity: 'contact', mappingMode: 'yaml', mapping: yaml });
+		values = afterChange({ ...values, mappingMode: 'visual' });
+		expect(values.mapping).toBe(yaml);
+		values = afterChange({ ...values, mappingMode: 'yaml' });
+		expect(values.mapping).toBe(yaml);
+	});
+
+	it('keeps the visual mapping through YAML mode and back, in both directions', () => {
+		for (const [direction, parameter] of [
+			['toDaktela', 'fieldsToDaktela'],
+			['toCrm', 'fieldsToCrm'],
+		]) {
+			let values = afterChange({
+				entity: 'contact',
+				direction,
+				mappingMode: 'visual',
+				[parameter]: visual,
+			});
+			values = afterChange({ ...values, mappingMode: 'yaml' });
+			expect(values[parameter]).toEqual(visual);
+			values = afterChange({ ...values, mappingMode: 'visual' });
+			expect(values[parameter]).toEqual(visual);
+		}
 	});
 });

@@ -22,24 +22,101 @@ const DIRECTION_OPTIONS = [
 	},
 ];
 
-function mappingParameter(entity: Entity): INodeProperties {
+type Mode = 'yaml' | 'visual';
+
+/**
+ * The YAML mapping, one definition per entity and mapping mode. It is shown in both modes because
+ * n8n's editor drops the value of every parameter its displayOptions hide (NodeHelpers.
+ * getNodeParameters with returnNoneDisplayed false): hidden in Visual mode, the user's YAML would
+ * be reset to the default on the way back. In Visual mode it is a short box that says it is unused.
+ */
+function mappingParameter(entity: Entity, mode: Mode): INodeProperties {
 	const defaultMapping = DEFAULT_MAPPINGS[entity];
+	const inYaml = mode === 'yaml';
 	return {
-		displayName: 'Mapping (YAML)',
+		displayName: inYaml ? 'Mapping (YAML)' : 'Mapping (YAML, Unused in Visual Mode)',
 		name: 'mapping',
 		type: 'string',
 		// n8n has no YAML editor; its code editor in Python mode gives line numbers (the errors name
 		// lines), a monospace font, no line wrapping and the right colours for # comments, and it has
 		// no linter that would flag YAML as bad Python.
-		typeOptions: { editor: 'codeNodeEditor', editorLanguage: 'python', rows: 24 },
+		typeOptions: { editor: 'codeNodeEditor', editorLanguage: 'python', rows: inYaml ? 24 : 4 },
 		default: defaultMapping,
-		required: true,
-		displayOptions: { show: { mappingMode: ['yaml'], entity: [entity] } },
+		required: inYaml,
+		displayOptions: { show: { mappingMode: [mode], entity: [entity] } },
 		description:
 			'The field mapping in the Daktela CRM Sync SDK format: entity, lookup_field and a list of mappings (cc_field = Daktela field, crm_field = CRM field, optional transformers, multi_value, relation). SDK mapping files can be pasted unchanged.',
-		hint: `One entry per Daktela field: cc_field is the Daktela ${ENTITY_LABELS[entity].toLowerCase()} field, crm_field the CRM field it comes from. Execute step to check it: a mistake is reported with its line number; Options > Preview shows each field's input and result.`,
+		hint: inYaml
+			? `One entry per Daktela field: cc_field is the Daktela ${ENTITY_LABELS[entity].toLowerCase()} field, crm_field the CRM field it comes from. Execute step to check it: a mistake is reported with its line number; Options > Preview shows each field's input and result.`
+			: 'Visual mode maps with the Fields below; this YAML is kept unchanged for when you switch back to YAML.',
 	};
 }
+
+/**
+ * The visual mapping (n8n's resource mapper) kept while the YAML mode is on: the same parameter as
+ * a hidden one, so n8n keeps its value (see mappingParameter) and a switch back finds it again.
+ */
+function keptInYamlMode(name: string, direction: string): INodeProperties {
+	return {
+		displayName: 'Fields',
+		name,
+		type: 'hidden',
+		default: { mappingMode: 'defineBelow', value: null },
+		displayOptions: { show: { mappingMode: ['yaml'], direction: [direction] } },
+	};
+}
+
+const fieldsToDaktela: INodeProperties = {
+	displayName: 'Fields',
+	name: 'fieldsToDaktela',
+	type: 'resourceMapper',
+	noDataExpression: true,
+	default: { mappingMode: 'defineBelow', value: null },
+	required: true,
+	typeOptions: {
+		loadOptionsDependsOn: ['entity', 'direction', 'customFields'],
+		resourceMapper: {
+			resourceMapperMethod: 'getDaktelaFields',
+			mode: 'upsert',
+			valuesLabel: 'Values to Send to Daktela',
+			fieldWords: { singular: 'field', plural: 'fields' },
+			addAllFields: false,
+			multiKeyMatch: false,
+			supportAutoMap: false,
+			matchingFieldsLabels: {
+				title: 'Lookup Field',
+				description: 'The Daktela field that finds an existing record (the upsert key)',
+				hint: 'Usually Name (unique ID), which holds the CRM ID with a prefix',
+			},
+		},
+	},
+	displayOptions: { show: { mappingMode: ['visual'], direction: ['toDaktela'] } },
+	description:
+		'For each Daktela field, where its value comes from: drag in a field of the input item, combine several in one expression (e.g. first and last name), or type a fixed value',
+};
+
+const fieldsToCrm: INodeProperties = {
+	displayName: 'Fields',
+	name: 'fieldsToCrm',
+	type: 'resourceMapper',
+	noDataExpression: true,
+	default: { mappingMode: 'defineBelow', value: null },
+	required: true,
+	typeOptions: {
+		loadOptionsDependsOn: ['entity', 'direction', 'customFields'],
+		resourceMapper: {
+			resourceMapperMethod: 'getDaktelaFields',
+			mode: 'map',
+			valuesLabel: 'CRM Field for Each Daktela Field',
+			fieldWords: { singular: 'field', plural: 'fields' },
+			addAllFields: false,
+			supportAutoMap: false,
+		},
+	},
+	displayOptions: { show: { mappingMode: ['visual'], direction: ['toCrm'] } },
+	description:
+		'For each Daktela field, the name of the CRM field it goes to (dots for nested fields, e.g. contact_info.email)',
+};
 
 export const properties: INodeProperties[] = [
 	{
@@ -102,61 +179,15 @@ export const properties: INodeProperties[] = [
 		],
 		default: 'yaml',
 		description: 'How the mapping is written',
-		hint: 'Both give the same result; a visual mapping becomes YAML with Options > Export as YAML. Switching mode resets the other mode\'s mapping: copy your YAML first.',
+		hint: 'Both give the same result; a visual mapping becomes YAML with Options > Export as YAML. Each mode keeps its own mapping when you switch.',
 	},
-	mappingParameter('contact'),
-	mappingParameter('account'),
-	mappingParameter('activity'),
-	{
-		displayName: 'Fields',
-		name: 'fieldsToDaktela',
-		type: 'resourceMapper',
-		noDataExpression: true,
-		default: { mappingMode: 'defineBelow', value: null },
-		required: true,
-		typeOptions: {
-			loadOptionsDependsOn: ['entity', 'direction', 'customFields'],
-			resourceMapper: {
-				resourceMapperMethod: 'getDaktelaFields',
-				mode: 'upsert',
-				valuesLabel: 'Values to Send to Daktela',
-				fieldWords: { singular: 'field', plural: 'fields' },
-				addAllFields: false,
-				multiKeyMatch: false,
-				supportAutoMap: false,
-				matchingFieldsLabels: {
-					title: 'Lookup Field',
-					description: 'The Daktela field that finds an existing record (the upsert key)',
-					hint: 'Usually Name (unique ID), which holds the CRM ID with a prefix',
-				},
-			},
-		},
-		displayOptions: { show: { mappingMode: ['visual'], direction: ['toDaktela'] } },
-		description:
-			'For each Daktela field, where its value comes from: drag in a field of the input item, combine several in one expression (e.g. first and last name), or type a fixed value',
-	},
-	{
-		displayName: 'Fields',
-		name: 'fieldsToCrm',
-		type: 'resourceMapper',
-		noDataExpression: true,
-		default: { mappingMode: 'defineBelow', value: null },
-		required: true,
-		typeOptions: {
-			loadOptionsDependsOn: ['entity', 'direction', 'customFields'],
-			resourceMapper: {
-				resourceMapperMethod: 'getDaktelaFields',
-				mode: 'map',
-				valuesLabel: 'CRM Field for Each Daktela Field',
-				fieldWords: { singular: 'field', plural: 'fields' },
-				addAllFields: false,
-				supportAutoMap: false,
-			},
-		},
-		displayOptions: { show: { mappingMode: ['visual'], direction: ['toCrm'] } },
-		description:
-			'For each Daktela field, the name of the CRM field it goes to (dots for nested fields, e.g. contact_info.email)',
-	},
+	...(['yaml', 'visual'] as const).flatMap((mode) =>
+		(['contact', 'account', 'activity'] as const).map((entity) => mappingParameter(entity, mode)),
+	),
+	fieldsToDaktela,
+	fieldsToCrm,
+	keptInYamlMode('fieldsToDaktela', 'toDaktela'),
+	keptInYamlMode('fieldsToCrm', 'toCrm'),
 	{
 		displayName: 'Custom Fields',
 		name: 'customFields',
