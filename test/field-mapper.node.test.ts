@@ -631,9 +631,17 @@ describe('Field Mapper error items downstream (n8n WorkflowExecute)', () => {
 
 describe('Field Mapper node, switching the Mapping Mode', () => {
 	// What n8n's editor does on every parameter change: keep the values of the parameters shown.
-	const { properties } = new FieldMapper().description;
+	const { description } = new FieldMapper();
+	const node = { typeVersion: 1 };
 	const afterChange = (values: INodeParameters) =>
-		NodeHelpers.getNodeParameters(properties, values, true, false, null) as INodeParameters;
+		NodeHelpers.getNodeParameters(
+			description.properties,
+			values,
+			true,
+			false,
+			node,
+			description,
+		) as INodeParameters;
 	const yaml = 'entity: contact\nlookup_field: name\nmappings:\n  - cc_field: name\n    crm_field: id\n';
 	const visual = {
 		mappingMode: 'defineBelow',
