@@ -276,8 +276,7 @@ describe('Field Mapper node, YAML mode', () => {
 		expect(r.outputs[0][0].json._preview).toEqual({
 			name: 'id: 7 → "7"',
 			'customFields.number': 'phone: "+420 601 123 456" → ["+420601123456","+420602000111"]',
-			'customFields.number (2)':
-				'mobile: "+420 602 000 111" → ["+420601123456","+420602000111"]',
+			'customFields.number (2)': 'mobile: "+420 602 000 111" → ["+420601123456","+420602000111"]',
 		});
 	});
 
@@ -642,7 +641,8 @@ describe('Field Mapper node, switching the Mapping Mode', () => {
 			node,
 			description,
 		) as INodeParameters;
-	const yaml = 'entity: contact\nlookup_field: name\nmappings:\n  - cc_field: name\n    crm_field: id\n';
+	const yaml =
+		'entity: contact\nlookup_field: name\nmappings:\n  - cc_field: name\n    crm_field: id\n';
 	const visual = {
 		mappingMode: 'defineBelow',
 		value: { name: '={{ $json.id }}', email: '={{ $json.email }}' },
