@@ -7,8 +7,8 @@
  * people*; change a crm_field in the YAML editor and see the output change; type an unknown
  * transformer and see the line-numbered "did you mean" error; Preview and read `_preview`; run
  * the workflow from the editor and read the Commit summary and the Sync Checkpoint Inspect state
- * ("Show sync state"); Visual mode shows the lookup field and the Daktela fields to map. (Visual
- * comes last: switching the mode resets the YAML to the default mapping.)
+ * ("Show sync state"); Visual mode: map Title from the drop-down, Export as YAML and read it; back
+ * in YAML mode, the edited YAML is still there.
  *
  * Screenshots go to docs/images/ (used by the README). Needs `npm run build` first (CI does).
  * Ports: n8n 5790, sandboxes 8690/8691 (UI_N8N_PORT, UI_DAKTELA_PORT, UI_ODOO_PORT).
@@ -222,7 +222,19 @@ export async function runUi(page: Page, baseUrl: string): Promise<void> {
 			const summary = await expectText(output, /All 4 record\(s\) processed/);
 			if (!/created[\s\S]*4/.test(summary))
 				throw new Error(`no "4 created" in the summary:\n${summary}`);
+			// The counts are the table's last columns: a wider window shows them next to the message.
+			await page.setViewportSize({ width: 2200, height: 900 });
+			for (const column of ['created', 'updated']) {
+				const header = output.locator('th', { hasText: new RegExp(`^\\s*${column}\\s*$`) });
+				await header.waitFor();
+				const box = await header.boundingBox();
+				const panel = await output.boundingBox();
+				if (!box || !panel || box.x + box.width > panel.x + panel.width) {
+					throw new Error(`the "${column}" column is outside the output panel`);
+				}
+			}
 			await shoot(page, 'sync-summary.png', ndv);
+			await page.setViewportSize({ width: 1440, height: 900 });
 			await ndv.getByTestId('ndv-close-button').click();
 			await ndv.waitFor({ state: 'hidden' });
 			await show.dblclick();
@@ -235,16 +247,54 @@ export async function runUi(page: Page, baseUrl: string): Promise<void> {
 		},
 	);
 
-	await step('Visual mode: the lookup field and the Daktela fields to map', async () => {
-		await ndv.getByTestId('ndv-close-button').click();
-		await ndv.waitFor({ state: 'hidden' });
-		await page.locator(`[data-test-id="canvas-node"][data-node-name="${MAP_PEOPLE}"]`).dblclick();
-		await ndv.waitFor();
-		await selectValue('mappingMode', 'Visual');
-		await expectText(ndv, 'Values to Send to Daktela');
-		await expectText(ndv, 'Add field to send');
-		await shoot(page, 'field-mapper-visual.png', ndv);
-	});
+	await step(
+		'Visual mode: map Title from the drop-down, Export as YAML shows it; back in YAML the edited mapping is still there',
+		async () => {
+			await ndv.getByTestId('ndv-close-button').click();
+			await ndv.waitFor({ state: 'hidden' });
+			await page.locator(`[data-test-id="canvas-node"][data-node-name="${MAP_PEOPLE}"]`).dblclick();
+			await ndv.waitFor();
+			await selectValue('mappingMode', 'Visual');
+			await expectText(ndv, 'Values to Send to Daktela');
+			// The YAML stays, marked unused, so switching back loses nothing.
+			await expectText(ndv, 'Mapping (YAML, Unused in Visual Mode)');
+			// "Add field to send" opens a menu of the Daktela fields.
+			await ndv.getByTestId('add-fields-select').getByRole('button').click();
+			await page
+				.getByRole('menuitem', { name: /^Title/ })
+				.first()
+				.click();
+			const fields = ndv.getByTestId('mapping-fields-container');
+			await expectText(fields, 'Title');
+			const title = fields.getByTestId('parameter-input-field').last();
+			const box = title.locator('input, textarea');
+			await ((await box.count()) > 0 ? box.first() : title).fill('Customer');
+			await addOption('Export as YAML');
+			await ndv.getByTestId('parameter-input-exportYaml').click();
+			await ndv
+				.locator('[data-test-id="parameter-input-exportYaml"] [role="switch"][aria-checked="true"]')
+				.waitFor({ state: 'attached' });
+			await executeStep();
+			// The table shows the YAML as one string, its line breaks as \n.
+			await expectText(
+				output,
+				/lookup_field: name(?:\s|\\n)+direction: crm_to_cc(?:\s|\\n)+mappings:(?:\s|\\n)+- cc_field: title(?:\s|\\n)+value: Customer/,
+			);
+			await shoot(page, 'field-mapper-visual.png', ndv);
+			await selectValue('mappingMode', 'YAML');
+			await openEditor();
+			await page.keyboard.press('Control+End');
+			await expectText(editor, /cc_field: description\s+crm_field: email\s/);
+			await closeEditor();
+			// And the visual mapping is still there on the way back.
+			await selectValue('mappingMode', 'Visual');
+			await expectText(fields, 'Title');
+			const kept = fields.getByTestId('parameter-input-field').last();
+			const keptBox = kept.locator('input, textarea');
+			const value = await ((await keptBox.count()) > 0 ? keptBox.first() : kept).inputValue();
+			if (value !== 'Customer') throw new Error(`Title's value is "${value}", not "Customer"`);
+		},
+	);
 }
 
 async function main(): Promise<void> {
