@@ -643,12 +643,6 @@ describe('Field Mapper node, switching the Mapping Mode', () => {
 		) as INodeParameters;
 	const yaml =
 		'entity: contact\nlookup_field: name\nmappings:\n  - cc_field: name\n    crm_field: id\n';
-	const visual = {
-		mappingMode: 'defineBelow',
-		value: { name: '={{ $json.id }}', email: '={{ $json.email }}' },
-		matchingColumns: ['name'],
-		schema: [],
-	};
 
 	it('keeps the edited YAML through Visual mode and back', () => {
 		let values = afterChange({ entity: 'contact', mappingMode: 'yaml', mapping: yaml });
@@ -656,23 +650,5 @@ describe('Field Mapper node, switching the Mapping Mode', () => {
 		expect(values.mapping).toBe(yaml);
 		values = afterChange({ ...values, mappingMode: 'yaml' });
 		expect(values.mapping).toBe(yaml);
-	});
-
-	it('keeps the visual mapping through YAML mode and back, in both directions', () => {
-		for (const [direction, parameter] of [
-			['toDaktela', 'fieldsToDaktela'],
-			['toCrm', 'fieldsToCrm'],
-		]) {
-			let values = afterChange({
-				entity: 'contact',
-				direction,
-				mappingMode: 'visual',
-				[parameter]: visual,
-			});
-			values = afterChange({ ...values, mappingMode: 'yaml' });
-			expect(values[parameter]).toEqual(visual);
-			values = afterChange({ ...values, mappingMode: 'visual' });
-			expect(values[parameter]).toEqual(visual);
-		}
 	});
 });

@@ -52,20 +52,6 @@ function mappingParameter(entity: Entity, mode: Mode): INodeProperties {
 	};
 }
 
-/**
- * The visual mapping (n8n's resource mapper) kept while the YAML mode is on: the same parameter as
- * a hidden one, so n8n keeps its value (see mappingParameter) and a switch back finds it again.
- */
-function keptInYamlMode(name: string, direction: string): INodeProperties {
-	return {
-		displayName: 'Fields',
-		name,
-		type: 'hidden',
-		default: { mappingMode: 'defineBelow', value: null },
-		displayOptions: { show: { mappingMode: ['yaml'], direction: [direction] } },
-	};
-}
-
 const fieldsToDaktela: INodeProperties = {
 	displayName: 'Fields',
 	name: 'fieldsToDaktela',
@@ -179,15 +165,13 @@ export const properties: INodeProperties[] = [
 		],
 		default: 'yaml',
 		description: 'How the mapping is written',
-		hint: 'Both give the same result; a visual mapping becomes YAML with Options > Export as YAML. Each mode keeps its own mapping when you switch.',
+		hint: 'Both give the same result; a visual mapping becomes YAML with Options > Export as YAML. Your YAML is kept while Visual mode is on; the visual fields are not kept in YAML mode.',
 	},
 	...(['yaml', 'visual'] as const).flatMap((mode) =>
 		(['contact', 'account', 'activity'] as const).map((entity) => mappingParameter(entity, mode)),
 	),
 	fieldsToDaktela,
 	fieldsToCrm,
-	keptInYamlMode('fieldsToDaktela', 'toDaktela'),
-	keptInYamlMode('fieldsToCrm', 'toCrm'),
 	{
 		displayName: 'Custom Fields',
 		name: 'customFields',
