@@ -500,13 +500,15 @@ function odooBatchCrmToDaktela(scaled = false): TemplateWorkflow {
 		wf.chain(get, crm, skipped, map, write, done);
 		wired.push({ entity: noun, y: row.y, get, commit: done });
 	}
+	// The create / update rows always reach their Commit; a deleted-records row stops early when
+	// nothing was deleted, so Show sync state follows the last create / update row.
+	const last = wired[wired.length - 1];
 	wired.push(
 		...odooDeletedRows(wf, sync, { ...utc, ...(scaled ? { stateFrom: 'inputRows' } : {}) }),
 	);
 	connectRows(wf, starts, sync, wired, scaled);
 	if (!scaled) {
-		// The last step: the stored state of both entities, to read after a run.
-		const last = wired[wired.length - 1];
+		// The stored state of both entities, to read after a run.
 		const show = add(wf, 'checkpoint', 'Show sync state', [1820, last.y], {
 			operation: 'inspect',
 			stateFrom: 'staticData',
