@@ -4,23 +4,18 @@
  * the visual mapper adds when writing a field. Custom fields (`customFields.<key>`) depend on the
  * instance, so any key is accepted.
  */
-import { ENTITIES } from '../../shared/core/entities';
+import { ENTITIES, type DaktelaField as EntityField } from '../../shared/core/entities';
 import type { Entity } from './types';
 
-export interface DaktelaField {
-	id: string;
-	displayName: string;
-	type: 'string' | 'number' | 'boolean' | 'options' | 'dateTime';
-	/** Mandatory when a record is created. */
-	required?: boolean;
-	/** Read-only in Daktela: shown for the To CRM direction only. */
-	readOnly?: boolean;
-	/** Can identify a record (lookup field). */
-	canMatch?: boolean;
+/** A field of the shared entity table, as the visual mapper lists it. */
+export type DaktelaField = Pick<
+	EntityField,
+	'id' | 'displayName' | 'type' | 'required' | 'readOnly' | 'canMatch'
+> & {
 	options?: string[];
 	/** Transformers the visual mapper adds when writing the field to Daktela. */
 	write?: Array<{ name: string; params?: Record<string, unknown> }>;
-}
+};
 
 const ARRAY_FIELD = [{ name: 'wrap_array' }];
 const PHONE_FIELD = [
