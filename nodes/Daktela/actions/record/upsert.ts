@@ -245,9 +245,10 @@ export function execute(entity: RecordEntity) {
 		batch.throwIfStopped();
 
 		const decided = decideGroups(run, groups, found, databases);
-		const writes = settleDecided(run, decided);
+		const shared = sharedMatches(decided);
+		const writes = settleDecided(run, decided, shared);
 		this.logger.debug(
-			`Daktela upsert ${run.def.nouns}: ${inputs.length} records in ${groups.length} keys: ${countsOf(decided)}`,
+			`Daktela upsert ${run.def.nouns}: ${inputs.length} records in ${groups.length} keys: ${countsOf(decided, shared)}`,
 		);
 		batch.throwIfStopped();
 
@@ -292,6 +293,8 @@ function readKeys(run: Run): { inputs: UpsertInput[]; databases: Map<number, str
 }
 
 type Decided = Array<{ group: KeyGroup; decision: Decision }>;
+/** Groups whose Daktela record another group matched too, with those groups (sharedMatches). */
+type Shared = ReturnType<typeof sharedMatches>;
 
 /** Phase 2: what to do with each key group, from what Daktela holds for its key. */
 function decideGroups(
@@ -319,8 +322,7 @@ function decideGroups(
 }
 
 /** `2 to create, 1 to update, 5 unchanged, 0 ambiguous` (a key shared with another counts as ambiguous). */
-function countsOf(decided: Decided): string {
-	const shared = sharedMatches(decided);
+function countsOf(decided: Decided, shared: Shared): string {
 	const counts = { create: 0, update: 0, unchanged: 0, ambiguous: 0 };
 	for (const { group, decision } of decided) {
 		counts[shared.has(group) ? 'ambiguous' : decision.kind]++;
@@ -335,8 +337,8 @@ function countsOf(decided: Decided): string {
 function settleDecided(
 	{ batch, def, session, isoTimes }: Run,
 	decided: Decided,
+	shared: Shared,
 ): Array<{ group: KeyGroup; decision: Write }> {
-	const shared = sharedMatches(decided);
 	const writes: Array<{ group: KeyGroup; decision: Write }> = [];
 	for (const { group, decision } of decided) {
 		const sharing = shared.get(group);
