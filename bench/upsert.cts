@@ -17,6 +17,9 @@
  *   Requests allow (1 write per record), at 20 ms / 10 parallel and at 50 ms / 25 parallel;
  * - upsert_vs_bare_helper: the same rate against a node that only POSTs each record through n8n's
  *   HTTP helper at the same parallelism (bench/bare-helper.cts): the share our own code costs;
+ * - limit_ratio_n8n_helper and limit_ratio_node_http (report): that bare helper's rate, and the
+ *   same POSTs straight through Node's http with keep-alive (bench/node-http-floor.cts), against
+ *   the same limit: what n8n's HTTP helper, and what the machine and sandbox, leave of it;
  * - upsert_cpu_ms_per_written_record: CPU time of the bench process (node, n8n, HTTP client) per
  *   record written, against the HTTP Request workflow's;
  * - resync_calls_per_unchanged_record and resync_writes: the same 10,000 again, unchanged
@@ -30,6 +33,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { runNode } from '../test/harness/n8n.cjs';
 import { BareHelperPost } from './bare-helper.cjs';
 import { loadPeerNodes, runPeerUpsert } from './http-request-peer.cjs';
+import { postAll } from './node-http-floor.cjs';
 import { daktelaNode } from './nodes.cjs';
 import { ratioOf, round, withGoal, type Row } from './report.cjs';
 import { startSandboxProcess, type SandboxProcess } from './sandbox-process.cjs';
@@ -192,6 +196,16 @@ export async function runUpsertBench(options: UpsertBenchOptions): Promise<{
 		if (bare.writes !== records) throw new Error(`bare helper wrote ${bare.writes} of ${records}`);
 		log(`  ${round(bare.seconds, 1)} s, ${bare.requests} requests; ${processLoad(bare)}`);
 
+		await sandbox.reset();
+		log(`Node http, keep-alive: POST ${records} new contacts, ${PARALLEL} parallel, no n8n...`);
+		let floorWritten = 0;
+		const floor = await measure(sandbox, async () => {
+			floorWritten = await postAll({ ...sandbox, items, parallel: PARALLEL });
+			return { outputs: [] };
+		});
+		if (floorWritten !== records) throw new Error(`node http wrote ${floorWritten} of ${records}`);
+		log(`  ${round(floor.seconds, 1)} s, ${floor.requests} requests; ${processLoad(floor)}`);
+
 		const peerNodes = loadPeerNodes();
 		let peer: (Measured & { records: number }) | undefined;
 		let peerMissing: string | undefined;
@@ -245,6 +259,7 @@ export async function runUpsertBench(options: UpsertBenchOptions): Promise<{
 		const highLimit = HIGH.parallel / (HIGH.latencyMs / 1000);
 		const peerRate = peer ? peer.records / peer.seconds : null;
 		const bareRate = records / bare.seconds;
+		const floorRate = records / floor.seconds;
 		const ourCpu = create.cpuMs / create.writes;
 		const peerCpu = peer ? peer.cpuMs / peer.writes : null;
 		const sdkCallsPerRecord = sdkCreate.requests / sample;
@@ -309,6 +324,28 @@ export async function runUpsertBench(options: UpsertBenchOptions): Promise<{
 					ratio: ratioOf(ourRate, limit),
 				},
 				`${PARALLEL} parallel ÷ ${latencyMs} ms = ${round(limit, 1)} writes/s; ${processLoad(create)}`,
+			),
+			withGoal(
+				{
+					metric: 'limit_ratio_n8n_helper',
+					value: round(bareRate, 1),
+					unit: 'records/s',
+					baseline: round(limit, 1),
+					ratio: ratioOf(bareRate, limit),
+				},
+				`the bare n8n helper's ${round(bareRate, 1)} writes/s against the same limit: what n8n's ` +
+					'HTTP helper (a new connection per request) leaves of it on this machine',
+			),
+			withGoal(
+				{
+					metric: 'limit_ratio_node_http',
+					value: round(floorRate, 1),
+					unit: 'records/s',
+					baseline: round(limit, 1),
+					ratio: ratioOf(floorRate, limit),
+				},
+				`the same POSTs through Node's http with one keep-alive agent, no n8n, in ` +
+					`${round(floor.seconds, 1)} s: what the machine and the sandbox leave of the limit`,
 			),
 			withGoal(
 				{
