@@ -11,7 +11,8 @@
  *   npm run bench -- --records 10000 --sample 500 --peer-sample 2000 --latency 20
  *   npm run bench -- --memory 10000,100000   # the two upsert sizes whose peak memory is measured
  *
- * Benchmarks: bench/mapper.cts (Field Mapper vs hand-written JS), bench/upsert.cts (Daktela node
+ * Benchmarks: bench/mapper.cts (Field Mapper vs hand-written JS), bench/mapper-n8n.cts (the Field
+ * Mapper node vs n8n's Code node running that JS, in a real n8n), bench/upsert.cts (Daktela node
  * upsert and re-sync vs the SDK loop and vs n8n's HTTP Request node; limit ratios; CPU per write),
  * bench/upsert-memory.cts (peak memory of the upsert, one child process per size), bench/poll.cts
  * (idle incremental poll). Progress goes to stderr, results to stdout.
@@ -116,6 +117,15 @@ async function main(): Promise<void> {
 	rows.push(...poll.rows);
 	notes.push(...poll.notes);
 
+	const { runMapperNodeBench } = load('./mapper-n8n.cts') as typeof import('./mapper-n8n.cjs');
+	const mapperNode = await runMapperNodeBench({
+		items: options.quick ? 5000 : 20_000,
+		runs: options.quick ? 1 : 3,
+		log,
+	});
+	rows.push(...mapperNode.rows);
+	notes.push(...mapperNode.notes);
+
 	// Keep the issues' order: upsert (calls, rate, vs the peer, limit, CPU, memory), re-sync, poll,
 	// mapper.
 	const order = [
@@ -124,6 +134,8 @@ async function main(): Promise<void> {
 		'upsert_vs_http_request',
 		'upsert_vs_bare_helper',
 		'upsert_limit_ratio',
+		'limit_ratio_n8n_helper',
+		'limit_ratio_node_http',
 		'upsert_limit_ratio_50ms_25',
 		'upsert_cpu_ms_per_written_record',
 		...rows.map((r) => r.metric).filter((m) => m.startsWith('upsert_peak_rss_mb_')),
@@ -132,6 +144,7 @@ async function main(): Promise<void> {
 		'resync_writes',
 		'poll_requests_per_entity',
 		'mapper_items_per_second',
+		'mapper_node_vs_code_node',
 		'mapper_peak_rss_mb',
 	];
 	rows.sort((a, b) => order.indexOf(a.metric) - order.indexOf(b.metric));
