@@ -226,7 +226,8 @@ export interface Delivery {
 	payload: BodyFields;
 }
 
-function scalarText(value: unknown): string | undefined {
+/** A webhook body field as text: a trimmed string or a finite number; anything else is absent. */
+function eventField(value: unknown): string | undefined {
 	if (typeof value === 'string') return value.trim();
 	if (typeof value === 'number' && Number.isFinite(value)) return String(value);
 	return undefined;
@@ -247,7 +248,7 @@ function hasControlCharacter(value: string): boolean {
 
 /** Reads and validates `event` and `name` (or `id`, as the SDK accepts) from the body fields. */
 export function readDelivery(fields: BodyFields): Parsed<Delivery> {
-	const rawEvent = scalarText(fields.event);
+	const rawEvent = eventField(fields.event);
 	if (rawEvent === undefined || rawEvent === '') {
 		return {
 			ok: false,
@@ -271,7 +272,7 @@ export function readDelivery(fields: BodyFields): Parsed<Delivery> {
 			message: `Unknown Daktela event "${rawEvent.slice(0, 60)}": expected <channel>_<create|answer|close> (call, email, web, sms, fbm, igdm, wap, vbr) or <contact|account>_<create|update|delete>`,
 		};
 	}
-	const name = scalarText(fields.name) ?? scalarText(fields.id);
+	const name = eventField(fields.name) ?? eventField(fields.id);
 	if (name === undefined || name === '') {
 		return {
 			ok: false,

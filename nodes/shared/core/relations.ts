@@ -45,10 +45,11 @@ function isRelationEntity(value: unknown): value is RelationEntity {
 	return value === 'account' || value === 'contact';
 }
 
-function scalarText(value: unknown): string | undefined {
+/** A relation's name: an object's `name`, a list's first entry, or the value as trimmed text. */
+function relationName(value: unknown): string | undefined {
 	if (value === undefined || value === null) return undefined;
 	if (isPlainObject(value) && typeof value.name === 'string') return value.name;
-	if (Array.isArray(value)) return scalarText(value[0]);
+	if (Array.isArray(value)) return relationName(value[0]);
 	const text = String(value).trim();
 	return text === '' ? undefined : text;
 }
@@ -74,7 +75,7 @@ export function collectRelations(
 		if (!isPlainObject(relation)) continue;
 		seen.add(field);
 		const entity = relation.entity;
-		const value = scalarText(relation.value);
+		const value = relationName(relation.value);
 		if (!isRelationEntity(entity) || value === undefined) continue;
 		const strategy = strategies[entity] ?? { mode: 'asIs' };
 		if (strategy.mode === 'asIs') {
@@ -91,7 +92,7 @@ export function collectRelations(
 		if (!entity || seen.has(field)) continue;
 		const strategy = strategies[entity];
 		if (!strategy || strategy.mode === 'asIs') continue;
-		const value = scalarText(record[field]);
+		const value = relationName(record[field]);
 		if (value === undefined) continue;
 		requests.push({ index, field, entity, value, resolveTo: 'name' });
 	}
@@ -169,7 +170,7 @@ export function resolveRelation(
 		};
 	}
 	const value = getPath(matches[0], request.resolveTo);
-	const text = scalarText(value);
+	const text = relationName(value);
 	if (text === undefined) {
 		return {
 			ok: false,

@@ -126,7 +126,8 @@ export function description(entity: RecordEntity): INodeProperties[] {
 	return updateDisplayOptions({ show: { resource: [entity], operation: ['upsert'] } }, properties);
 }
 
-function scalarText(value: unknown): string | undefined {
+/** A match key as text: the first non-empty entry of a list, an object's `name`, or trimmed text. */
+function keyText(value: unknown): string | undefined {
 	const first = Array.isArray(value) ? value.find((v) => v !== null && v !== '') : value;
 	if (first === undefined || first === null) return undefined;
 	if (isPlainObject(first)) return typeof first.name === 'string' ? first.name : undefined;
@@ -148,7 +149,7 @@ function matchOf(
 		typeof lookup.field === 'string' &&
 		lookup.field
 	) {
-		const value = scalarText(lookup.value);
+		const value = keyText(lookup.value);
 		if (value === undefined) {
 			throw new RecordError(
 				'the mapping gave no value to match on (_lookup.value is empty)',
@@ -156,14 +157,14 @@ function matchOf(
 			);
 		}
 		// A record created now must carry its key, or the next run would not find it again.
-		if (scalarText(getPath(record, lookup.field)) === undefined) {
+		if (keyText(getPath(record, lookup.field)) === undefined) {
 			setPath(record, lookup.field, lookup.field.startsWith('customFields.') ? [value] : value);
 		}
 		return { field: lookup.field, value };
 	}
 	const field = matchOn === 'field' ? matchField : 'name';
 	if (!field) throw new RecordError('"Match Field" is empty: name the field to match on');
-	const value = scalarText(getPath(record, field));
+	const value = keyText(getPath(record, field));
 	if (value === undefined) {
 		throw new RecordError(
 			field === 'name'
