@@ -7,7 +7,8 @@
 import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import { Daktela } from '../nodes/Daktela/Daktela.node';
-import { runNode } from './harness/n8n.cjs';
+import { SyncCheckpoint } from '../nodes/SyncCheckpoint/SyncCheckpoint.node';
+import { runNode, runWorkflow } from './harness/n8n.cjs';
 import { startDaktelaSandbox, type DaktelaSandbox } from './sandbox/daktela.cjs';
 
 let sandbox: DaktelaSandbox;
@@ -166,5 +167,50 @@ describe('Account Create or Update: Auto-Create Contact', () => {
 		expect((failed.sync as IDataObject).action).toBe('failed');
 		// The account itself was written: the next run only has the contact to make.
 		expect(sandbox.store.get('accounts', 'crm_account_4')).toBeDefined();
+	});
+
+	it("the Sync Checkpoint's Commit summary counts the accounts' contacts", async () => {
+		const node = (name: string, type: string, x: number, parameters: INodeParameters) => ({
+			id: name,
+			name,
+			type,
+			typeVersion: 1,
+			position: [x, 0] as [number, number],
+			parameters,
+		});
+		const result = await runWorkflow({
+			nodes: [
+				node('Start', 'n8n-nodes-base.manualTrigger', 0, {}),
+				node('Upsert accounts', 'daktela', 200, {
+					resource: 'account',
+					operation: 'upsert',
+					options: { autoContact: true },
+				}),
+				node('Commit', 'syncCheckpoint', 400, {
+					operation: 'commit',
+					syncName: 'crm-to-daktela',
+					entity: 'accounts',
+					recordSource: 'expressions',
+					recordId: '={{ $json.name }}',
+					cursorValue: '2026-12-01T10:00:00Z',
+				}),
+			],
+			connections: {
+				Start: { main: [[{ node: 'Upsert accounts', type: 'main', index: 0 }]] },
+				'Upsert accounts': { main: [[{ node: 'Commit', type: 'main', index: 0 }]] },
+			},
+			nodeTypes: { daktela: Daktela, syncCheckpoint: SyncCheckpoint },
+			credentials: {
+				daktelaApi: { url: sandbox.url, accessToken: sandbox.token, timeZone: 'Europe/Prague' },
+			},
+			triggerItems: [acme, empty],
+		});
+		expect(result.error).toBeUndefined();
+		const [summary] = result.outputOf('Commit').map((i) => i.json);
+		expect(summary).toMatchObject({
+			created: 2,
+			failed: 0,
+			contacts: { created: 1, updated: 0, unchanged: 0, skipped: 1 },
+		});
 	});
 });

@@ -260,6 +260,34 @@ describe('sync results', () => {
 		});
 		expect(outcomeOf({ id: 1 })).toEqual({ outcome: 'other' });
 	});
+
+	it("reads an account's auto-created contact, and counts the contacts in the commit", () => {
+		expect(
+			outcomeOf({
+				sync: { action: 'created', name: 'a', contact: { action: 'created', name: 'c' } },
+			}),
+		).toEqual({ outcome: 'created', contact: 'created' });
+		expect(
+			outcomeOf({ sync: { action: 'unchanged', name: 'a', contact: { action: 'bogus' } } }),
+		).toEqual({ outcome: 'unchanged' });
+		const records: RecordResult[] = [
+			{ ...ok(0, 'a', T0, 'created'), contact: 'created' },
+			{ ...ok(1, 'b', T0 + MIN, 'updated'), contact: 'skipped' },
+			{ ...ok(2, 'c', T0 + 2 * MIN, 'unchanged'), contact: 'created' },
+			ok(3, 'd', T0 + 3 * MIN, 'unchanged'),
+		];
+		const d = commit(emptyEntityState(), records);
+		expect(d.contacts).toEqual({ created: 2, updated: 0, unchanged: 0, skipped: 1 });
+		const summary = commitSummary({ syncName: 's', entity: 'accounts', persisted: true }, d);
+		expect(summary.contacts).toEqual({ created: 2, updated: 0, unchanged: 0, skipped: 1 });
+		expect(summary.created).toBe(1);
+
+		const plain = commit(emptyEntityState(), [ok(0, 'a', T0, 'created')]);
+		expect(plain.contacts).toBeNull();
+		expect(
+			'contacts' in commitSummary({ syncName: 's', entity: 'x', persisted: true }, plain),
+		).toBe(false);
+	});
 });
 
 describe('Get', () => {

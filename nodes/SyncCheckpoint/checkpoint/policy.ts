@@ -33,6 +33,12 @@ export type Outcome = 'created' | 'updated' | 'unchanged' | 'deleted' | 'failed'
 export type FailurePolicy = 'hold' | 'advance';
 
 const SYNC_ACTIONS = new Set(['created', 'updated', 'unchanged', 'deleted', 'failed']);
+
+/** What the Daktela node did with an account's auto-created contact (`json.sync.contact.action`). */
+export type ContactAction = 'created' | 'updated' | 'unchanged' | 'skipped';
+const CONTACT_ACTIONS = new Set<string>(['created', 'updated', 'unchanged', 'skipped']);
+
+export type ContactCounts = Record<ContactAction, number>;
 const MAX_ERROR_LENGTH = 500;
 const FUTURE_WARNING_MS = 60 * 60_000;
 /** The coarsest source clock tick we allow for (Daktela: seconds). */
@@ -73,17 +79,33 @@ function shortError(value: unknown): string {
 	return text.length > MAX_ERROR_LENGTH ? `${text.slice(0, MAX_ERROR_LENGTH - 1)}…` : text;
 }
 
+/** An account item's `sync.contact.action` (Auto-Create Contact), when it has one. */
+function contactActionOf(contact: unknown): ContactAction | undefined {
+	if (!contact || typeof contact !== 'object' || Array.isArray(contact)) return undefined;
+	const action = (contact as { action?: unknown }).action;
+	return typeof action === 'string' && CONTACT_ACTIONS.has(action)
+		? (action as ContactAction)
+		: undefined;
+}
+
 /**
  * The outcome of one sync-step item. A Daktela write output says it in `json.sync.action` (the
  * sync result contract); any other node's item failed when it carries `json.error` (n8n's
  * Continue On Fail shape) and otherwise succeeded.
  */
-export function outcomeOf(json: Record<string, unknown>): { outcome: Outcome; error?: string } {
+export function outcomeOf(json: Record<string, unknown>): {
+	outcome: Outcome;
+	error?: string;
+	contact?: ContactAction;
+} {
 	const sync = json.sync;
 	if (sync && typeof sync === 'object' && !Array.isArray(sync)) {
 		const { action, error } = sync as { action?: unknown; error?: unknown };
 		if (typeof action === 'string' && SYNC_ACTIONS.has(action)) {
-			if (action !== 'failed') return { outcome: action as Outcome };
+			if (action !== 'failed') {
+				const contact = contactActionOf((sync as { contact?: unknown }).contact);
+				return contact ? { outcome: action as Outcome, contact } : { outcome: action as Outcome };
+			}
 			return { outcome: 'failed', error: error ? shortError(error) : 'failed' };
 		}
 	}
@@ -273,6 +295,8 @@ export interface RecordResult {
 	error?: string;
 	/** Why the item could not be read (no record id, no cursor value). */
 	invalid?: string;
+	/** What happened to the account's auto-created contact, if the item reports one. */
+	contact?: ContactAction;
 }
 
 export interface CommitOptions {
@@ -336,6 +360,8 @@ export interface CommitDecision {
 		failed: number;
 		invalid: number;
 	};
+	/** Auto-created contacts of account items by action; null when no item reports one. */
+	contacts: ContactCounts | null;
 	failedRecords: RecordProblem[];
 	invalidRecords: RecordProblem[];
 	cursorBefore: CursorView | null;
@@ -410,7 +436,26 @@ function classifyRecords(records: RecordResult[]) {
 	}
 	const failures = valid.filter((r) => r.outcome === 'failed');
 	const successes = valid.filter((r) => r.outcome !== 'failed');
-	return { counts, failedRecords, invalidRecords, valid, failures, successes };
+	return {
+		counts,
+		contacts: contactCounts(valid),
+		failedRecords,
+		invalidRecords,
+		valid,
+		failures,
+		successes,
+	};
+}
+
+/** Counts of the accounts' auto-created contacts (Auto-Create Contact); null without any. */
+function contactCounts(records: RecordResult[]): ContactCounts | null {
+	let counts: ContactCounts | null = null;
+	for (const record of records) {
+		if (!record.contact) continue;
+		counts ??= { created: 0, updated: 0, unchanged: 0, skipped: 0 };
+		counts[record.contact]++;
+	}
+	return counts;
 }
 
 type Classified = ReturnType<typeof classifyRecords>;
@@ -723,6 +768,7 @@ export function decideCommit(input: CommitInput): CommitDecision {
 		reason,
 		next,
 		counts,
+		contacts: classified.contacts,
 		failedRecords,
 		invalidRecords,
 		cursorBefore,

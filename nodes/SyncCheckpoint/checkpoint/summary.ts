@@ -104,6 +104,8 @@ export function commitSummary(context: SummaryContext, decision: CommitDecision)
 		other: d.counts.other,
 		failed: d.counts.failed,
 		invalid: d.counts.invalid,
+		// The accounts' auto-created contacts (Daktela node, Auto-Create Contact), when any.
+		...(d.contacts ? { contacts: d.contacts } : {}),
 		failedRecords: listed(failedRecords),
 		failedRecordsOmitted: Math.max(0, failedRecords.length - MAX_LISTED),
 		cursorBefore: d.cursorBefore,
