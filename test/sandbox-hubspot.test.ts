@@ -105,6 +105,53 @@ describe('sandbox HubSpot (CRM v3)', () => {
 		expect(past.status).toBe(400);
 	});
 
+	test('archived (deleted) records: DELETE archives; archived=true lists them with archivedAt, paged', async () => {
+		const [first, second, third] = ['A1', 'A2', 'A3'].map((lastname) =>
+			hs.store.create('contacts', { firstname: 'Gone', lastname }),
+		);
+		now += 60_000;
+		const deleted = await call(hs, 'DELETE', `/crm/v3/objects/contacts/${first.id}`);
+		expect(deleted.status).toBe(204);
+		expect((await call(hs, 'DELETE', `/crm/v3/objects/contacts/${first.id}`)).status).toBe(404);
+		now += 60_000;
+		hs.store.archive('contacts', second.id);
+		hs.store.archive('companies', hs.store.all('companies')[0].id);
+		// Gone from reads and searches ...
+		expect((await call(hs, 'GET', `/crm/v3/objects/contacts/${first.id}`)).status).toBe(404);
+		const found = await call(hs, 'POST', '/crm/v3/objects/contacts/search', { limit: 100 });
+		expect(found.json.results.map((r: Json) => r.id)).not.toContain(first.id);
+		const live = await call(hs, 'GET', '/crm/v3/objects/contacts?limit=100');
+		expect(live.json.results.map((r: Json) => r.id)).toEqual(
+			hs.store.all('contacts').map((r) => r.id),
+		);
+		expect(live.json.results.map((r: Json) => r.id)).toContain(third.id);
+		// ... and listed with archived=true, a page at a time, each with when it was archived.
+		const list = (after?: string) =>
+			call(
+				hs,
+				'GET',
+				`/crm/v3/objects/contacts?archived=true&limit=1&properties=lastname${after ? `&after=${after}` : ''}`,
+			);
+		const page1 = await list();
+		expect(page1.status).toBe(200);
+		expect(page1.json.results).toEqual([
+			expect.objectContaining({
+				id: first.id,
+				archived: true,
+				archivedAt: new Date(now - 60_000).toISOString(),
+				properties: { lastname: 'A1' },
+			}),
+		]);
+		const page2 = await list(page1.json.paging.next.after);
+		expect(page2.json.results.map((r: Json) => [r.id, r.archivedAt])).toEqual([
+			[second.id, new Date(now).toISOString()],
+		]);
+		expect(page2.json.paging).toBeUndefined();
+		const companies = await call(hs, 'GET', '/crm/v3/objects/companies?archived=true&limit=100');
+		expect(companies.json.results).toHaveLength(1);
+		expect(live.json.results[0].archivedAt).toBeUndefined();
+	});
+
 	test('calls and notes: created with an association to the contact; bad input is refused', async () => {
 		const contact = hs.store.all('contacts')[0];
 		const call194 = await call(hs, 'POST', '/crm/v3/objects/calls', {

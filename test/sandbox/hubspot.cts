@@ -3,10 +3,13 @@
  * (developers.hubspot.com: CRM objects, search, notes, calls, associations, error handling,
  * usage limits), over HTTPS on 127.0.0.1 for n8n's HubSpot node and HTTP Request node.
  *
- *  - `GET  /crm/v3/objects/{type}`               list: limit (<= 100), after, properties
+ *  - `GET  /crm/v3/objects/{type}`               list: limit (<= 100), after, properties;
+ *    `archived=true` lists only the archived (deleted) records, each with `archivedAt`
  *  - `GET  /crm/v3/objects/{type}/{id}`          properties, associations (ids of the given types)
  *  - `POST /crm/v3/objects/{type}`               create: properties (+ associations)
  *  - `PATCH /crm/v3/objects/{type}/{id}`         update properties
+ *  - `DELETE /crm/v3/objects/{type}/{id}`        archive (HubSpot's "delete"): 204; the record
+ *    leaves reads and searches and is listed with `archived=true`
  *  - `POST /crm/v3/objects/{type}/search`        filterGroups (OR of ANDed filters), sorts,
  *    properties, limit (<= 200, default 10), after; `total`, `paging.next.after`; at most 10,000
  *    results per query, as HubSpot.
@@ -179,6 +182,8 @@ export interface HubspotRecord {
 	createdAt: string;
 	updatedAt: string;
 	archived: boolean;
+	/** When it was archived (deleted in HubSpot), ISO 8601 UTC. */
+	archivedAt?: string;
 	/** Associated ids by the other object type. */
 	associations: Partial<Record<ObjectType, Set<string>>>;
 }
@@ -224,6 +229,21 @@ export class HubspotStore {
 
 	all(type: ObjectType): HubspotRecord[] {
 		return [...this.records.values()].filter((r) => r.type === type && !r.archived);
+	}
+
+	/** The archived (deleted) records of a type, as `GET ...?archived=true` lists them. */
+	archivedRecords(type: ObjectType): HubspotRecord[] {
+		return [...this.records.values()].filter((r) => r.type === type && r.archived);
+	}
+
+	/** Archives a record, as a delete in HubSpot (or the API's DELETE) does. */
+	archive(type: ObjectType, id: string): HubspotRecord {
+		const record = this.get(type, id);
+		if (!record) throw notFound(id);
+		record.archived = true;
+		record.archivedAt = this.stamp();
+		record.updatedAt = record.archivedAt;
+		return record;
 	}
 
 	get(type: ObjectType, id: string): HubspotRecord | undefined {
@@ -411,6 +431,7 @@ export class HubspotStore {
 			createdAt: record.createdAt,
 			updatedAt: record.updatedAt,
 			archived: record.archived,
+			...(record.archivedAt ? { archivedAt: record.archivedAt } : {}),
 		};
 		const linked = associations.filter((t) => record.associations[t]?.size);
 		if (linked.length) {
@@ -882,7 +903,10 @@ export async function startHubspotSandbox(
 					throw validation('limit must be between 1 and 100');
 				}
 				const after = Number(url.searchParams.get('after') ?? 0);
-				const all = store.all(type).sort((a, b) => Number(a.id) - Number(b.id));
+				const archived = url.searchParams.get('archived') === 'true';
+				const all = (archived ? store.archivedRecords(type) : store.all(type)).sort(
+					(a, b) => Number(a.id) - Number(b.id),
+				);
 				const page = all.slice(after, after + take);
 				const props = listParam('properties');
 				send(200, {
@@ -905,6 +929,11 @@ export async function startHubspotSandbox(
 			if (req.method === 'PATCH' && sub !== undefined) {
 				const record = store.update(type, sub, (body.properties ?? {}) as Record<string, unknown>);
 				send(200, store.view(record, Object.keys(record.properties)));
+				return;
+			}
+			if (req.method === 'DELETE' && sub !== undefined) {
+				store.archive(type, sub);
+				send(204, undefined);
 				return;
 			}
 			fail(new HubspotError(405, 'METHOD_NOT_ALLOWED', `${req.method} is not allowed here`));
