@@ -668,6 +668,8 @@ export interface HubspotSandboxOptions {
 export interface HubspotRequestLog {
 	method: string;
 	path: string;
+	/** The query string (`?archived=true&after=100`), or '' without one. */
+	query: string;
 	status: number;
 	body?: unknown;
 }
@@ -777,7 +779,12 @@ export async function startHubspotSandbox(
 		const url = new URL(req.url ?? '/', `https://${HUBSPOT_HOST}`);
 		const raw = await readBody(req);
 		let body: Record<string, unknown> = {};
-		const entry: HubspotRequestLog = { method: req.method ?? 'GET', path: url.pathname, status: 0 };
+		const entry: HubspotRequestLog = {
+			method: req.method ?? 'GET',
+			path: url.pathname,
+			query: url.search,
+			status: 0,
+		};
 		requests.push(entry);
 		const isSearch = /\/search$/.test(url.pathname);
 		const send = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
