@@ -550,43 +550,54 @@ function daktelaDelete(
 	);
 }
 
-/**
- * The "deleted since" rows of the Odoo batch template: Odoo archives a record (active = false)
- * rather than deleting it, and the archived partners changed since the cursor are removed from
- * Daktela. People first: Daktela refuses to delete an account that still has contacts.
- */
-function odooDeletedRows(
-	wf: WorkflowBuilder,
-	sync: string,
-	getOptions: Record<string, unknown>,
-): SyncRow[] {
-	wf.sticky(
-		`### Deleted in Odoo → removed from Daktela
-Odoo **archives** a company or person (*active* = false) instead of deleting it. These rows read the partners archived since the last run and **delete** their Daktela account or contact (people first: Daktela keeps an account that still has contacts).
+/** One "deleted since" row: people first, Daktela refuses to delete an account with contacts. */
+interface DeletedRow {
+	y: number;
+	entity: 'deleted-contacts' | 'deleted-accounts';
+	resource: 'account' | 'contact';
+	prefix: string;
+	companies: boolean;
+}
 
-Only records this sync created are touched (names \`crm_person_…\` / \`crm_account_…\`). **Safety limit**: a run that would delete more than ${DELETE_LIMITS.maxRecords} records or ${DELETE_LIMITS.maxPercent}% of them deletes nothing; its items fail with the reason and the checkpoint waits. To keep the records, set the Daktela nodes' *Remove As* to **Archive**.`,
-		[-760, 420],
-		{ width: 520, height: 460 },
-		2,
-	);
-	const rows = [
-		{
-			y: 560,
-			entity: 'deleted-contacts',
-			resource: 'contact' as const,
-			prefix: 'crm_person_',
-			companies: false,
-		},
-		{
-			y: 820,
-			entity: 'deleted-accounts',
-			resource: 'account' as const,
-			prefix: 'crm_account_',
-			companies: true,
-		},
-	];
-	return rows.map((row) => {
-		const label = row.companies ? 'companies' : 'people';
+const DELETED_ROWS: DeletedRow[] = [
+	{
+		y: 560,
+		entity: 'deleted-contacts',
+		resource: 'contact',
+		prefix: 'crm_person_',
+		companies: false,
+	},
+	{
+		y: 820,
+		entity: 'deleted-accounts',
+		resource: 'account',
+		prefix: 'crm_account_',
+		companies: true,
+	},
+];
+
+/** What a CRM's "deleted since" rows share; the CRM's own part reads the deleted records. */
+interface DeletedRowsOptions {
+	/** Sticky note: how the CRM deletes, and what the rows read. */
+	note: string;
+	getOptions: Record<string, unknown>;
+	/** The nodes that read the row's deleted records (their ids in `id`): first and last. */
+	read(row: DeletedRow): [first: string, last: string];
+	/** Skip Processed's Cursor Value: when the record was deleted. */
+	cursorValue: string;
+	/** Skip Processed's and Commit's options (the time zone of a zone-less cursor value). */
+	checkpointOptions?: Record<string, unknown>;
+}
+
+/**
+ * The "deleted since" rows of a batch CRM -> Daktela template: Get Cursor -> the CRM's records
+ * deleted since the cursor -> Skip Processed (drops the ones deleted before the cursor's window and
+ * those already removed) -> Daktela Delete -> Commit, contacts first, then accounts.
+ */
+function deletedRows(wf: WorkflowBuilder, sync: string, o: DeletedRowsOptions): SyncRow[] {
+	wf.sticky(o.note, [-760, 420], { width: 520, height: 460 }, 2);
+	const checkpointOptions = o.checkpointOptions ?? {};
+	return DELETED_ROWS.map((row) => {
 		const noun = `${row.resource}s`;
 		const get = getCursor(
 			wf,
@@ -594,15 +605,9 @@ Only records this sync created are touched (names \`crm_person_…\` / \`crm_acc
 			[260, row.y],
 			sync,
 			row.entity,
-			getOptions,
+			o.getOptions,
 		);
-		const crm = odooPartners(
-			wf,
-			`Odoo: ${label} archived since`,
-			[520, row.y],
-			row.companies,
-			false,
-		);
+		const [first, last] = o.read(row);
 		const skipped = skip(
 			wf,
 			`Skip ${row.entity} already removed`,
@@ -610,8 +615,8 @@ Only records this sync created are touched (names \`crm_person_…\` / \`crm_acc
 			sync,
 			row.entity,
 			'={{ $json.id }}',
-			'={{ $json.write_date }}',
-			{ timeZone: 'UTC' },
+			o.cursorValue,
+			checkpointOptions,
 		);
 		const remove = daktelaDelete(
 			wf,
@@ -620,11 +625,53 @@ Only records this sync created are touched (names \`crm_person_…\` / \`crm_acc
 			row.resource,
 			row.prefix,
 		);
-		const done = commit(wf, `Commit ${row.entity} cursor`, [1560, row.y], sync, row.entity, {
-			timeZone: 'UTC',
-		});
-		wf.chain(get, crm, skipped, remove, done);
+		const done = commit(
+			wf,
+			`Commit ${row.entity} cursor`,
+			[1560, row.y],
+			sync,
+			row.entity,
+			checkpointOptions,
+		);
+		wf.connect(get, first);
+		wf.chain(last, skipped, remove, done);
 		return { entity: row.entity, y: row.y, get, commit: done };
+	});
+}
+
+/** The end of the "deleted since" notes: what is touched, the safety limit, Archive. */
+const DELETED_NOTE_LIMITS = `Only records this sync created are touched (names \`crm_person_…\` / \`crm_account_…\`). **Safety limit**: a run that would delete more than ${DELETE_LIMITS.maxRecords} records or ${DELETE_LIMITS.maxPercent}% of them deletes nothing; its items fail with the reason and the checkpoint waits. To keep the records, set the Daktela nodes' *Remove As* to **Archive**.`;
+
+/**
+ * The "deleted since" rows of the Odoo batch template: Odoo archives a record (active = false)
+ * rather than deleting it, and the archived partners changed since the cursor are removed from
+ * Daktela.
+ */
+function odooDeletedRows(
+	wf: WorkflowBuilder,
+	sync: string,
+	getOptions: Record<string, unknown>,
+): SyncRow[] {
+	const read = (row: DeletedRow): [string, string] => {
+		const label = row.companies ? 'companies' : 'people';
+		const crm = odooPartners(
+			wf,
+			`Odoo: ${label} archived since`,
+			[520, row.y],
+			row.companies,
+			false,
+		);
+		return [crm, crm];
+	};
+	return deletedRows(wf, sync, {
+		note: `### Deleted in Odoo → removed from Daktela
+Odoo **archives** a company or person (*active* = false) instead of deleting it. These rows read the partners archived since the last run and **delete** their Daktela account or contact (people first: Daktela keeps an account that still has contacts).
+
+${DELETED_NOTE_LIMITS}`,
+		getOptions,
+		read,
+		cursorValue: '={{ $json.write_date }}',
+		checkpointOptions: { timeZone: 'UTC' },
 	});
 }
 
@@ -703,27 +750,91 @@ function hubspotChangedSince(
 			method: 'POST',
 			url: `${HUBSPOT_API}/${object}/search`,
 			jsonBody: `={{ JSON.stringify({ filterGroups: [{ filters: [{ propertyName: '${modified}', operator: 'GTE', value: String($json.since ?? 0) }] }], sorts: [{ propertyName: '${modified}', direction: 'ASCENDING' }], properties: [${properties}], limit: 100 }) }}`,
-			options: {
-				pagination: {
-					pagination: {
-						paginationMode: 'updateAParameterInEachRequest',
-						parameters: {
-							parameters: [
-								{ type: 'body', name: 'after', value: '={{ $response.body.paging?.next?.after }}' },
-							],
-						},
-						paginationCompleteWhen: 'other',
-						completeExpression: '={{ !$response.body.paging?.next?.after }}',
-						limitPagesFetched: true,
-						maxRequests: 100,
-						// HubSpot allows 5 search requests a second per account.
-						requestInterval: 250,
-					},
+			options: hubspotPaging('body', 100),
+		},
+		HUBSPOT_RETRY,
+	);
+}
+
+/** A 429 (or a network error) is retried. */
+const HUBSPOT_RETRY = { retryOnFail: true, maxTries: 3, waitBetweenTries: 1500 };
+
+/**
+ * The HTTP Request node's pagination over HubSpot's `paging.next.after`: `after` sent in the body
+ * (search) or the query string (lists), at most `maxRequests` pages.
+ */
+function hubspotPaging(where: 'body' | 'qs', maxRequests: number): Record<string, unknown> {
+	return {
+		pagination: {
+			pagination: {
+				paginationMode: 'updateAParameterInEachRequest',
+				parameters: {
+					parameters: [
+						{ type: where, name: 'after', value: '={{ $response.body.paging?.next?.after }}' },
+					],
 				},
+				paginationCompleteWhen: 'other',
+				completeExpression: '={{ !$response.body.paging?.next?.after }}',
+				limitPagesFetched: true,
+				maxRequests,
+				// HubSpot allows 5 search requests a second per account.
+				requestInterval: 250,
 			},
 		},
-		{ retryOnFail: true, maxTries: 3, waitBetweenTries: 1500 },
-	);
+	};
+}
+
+/** Split Out of a HubSpot page's `results`: one item per record. */
+function onePerResult(wf: WorkflowBuilder, name: string, position: [number, number]): string {
+	return add(wf, 'splitOut', name, position, {
+		fieldToSplitOut: 'results',
+		include: 'noOtherFields',
+		options: {},
+	});
+}
+
+/**
+ * The "deleted since" rows of the HubSpot batch template: a company or contact deleted in HubSpot
+ * is archived (HubSpot keeps it about 90 days). Search does not return archived records and the
+ * archived list has no date filter, so each row pages through that list and Skip Processed keeps
+ * the records archived since the cursor (`archivedAt`).
+ */
+function hubspotDeletedRows(
+	wf: WorkflowBuilder,
+	sync: string,
+	getOptions: Record<string, unknown>,
+): SyncRow[] {
+	const read = (row: DeletedRow): [string, string] => {
+		const object = row.companies ? 'companies' : 'contacts';
+		const list = hubspotRequest(
+			wf,
+			`HubSpot: deleted ${object}`,
+			[520, row.y],
+			{
+				method: 'GET',
+				url: `${HUBSPOT_API}/${object}?archived=true&limit=100`,
+				// 1,000 pages: 100,000 records deleted in HubSpot's 90 days.
+				options: hubspotPaging('qs', 1000),
+			},
+			HUBSPOT_RETRY,
+		);
+		const split = onePerResult(
+			wf,
+			`One item per deleted ${row.companies ? 'company' : 'contact'}`,
+			[650, row.y + 120],
+		);
+		wf.connect(list, split);
+		return [list, split];
+	};
+	return deletedRows(wf, sync, {
+		note: `### Deleted in HubSpot → removed from Daktela
+A company or contact deleted in HubSpot is **archived** there (HubSpot keeps it about 90 days). These rows read HubSpot's list of archived contacts, then companies, keep the ones archived since the last run (**Skip Processed**, by *archivedAt*) and **delete** their Daktela contact or account (contacts first: Daktela keeps an account that still has contacts).
+
+${DELETED_NOTE_LIMITS}`,
+		getOptions,
+		read,
+		cursorValue: '={{ $json.archivedAt }}',
+	});
 }
 
 function hubspotBatchCrmToDaktela(scaled = false): TemplateWorkflow {
@@ -775,16 +886,10 @@ function hubspotBatchCrmToDaktela(scaled = false): TemplateWorkflow {
 			[520, row.y],
 			row.object,
 		);
-		const split = add(
+		const split = onePerResult(
 			wf,
-			'splitOut',
 			`One item per ${row.label.replace(/ies$/, 'y').replace(/s$/, '')}`,
 			[650, row.y + 120],
-			{
-				fieldToSplitOut: 'results',
-				include: 'noOtherFields',
-				options: {},
-			},
 		);
 		const skipped = skip(
 			wf,
@@ -807,6 +912,7 @@ function hubspotBatchCrmToDaktela(scaled = false): TemplateWorkflow {
 		wf.chain(get, crm, split, skipped, map, write, done);
 		wired.push({ entity: noun, y: row.y, get, commit: done });
 	}
+	wired.push(...hubspotDeletedRows(wf, sync, stateFrom));
 	connectRows(wf, starts, sync, wired, scaled);
 	return wf.build();
 }
