@@ -15,7 +15,15 @@ import assert from 'node:assert/strict';
 
 import type { Scenario } from '../context.cjs';
 import { bindCredentials } from '../workflow.cjs';
-import { checkpointsOf, commitSummary, odooToIso, runOk } from './lib/helpers.cjs';
+import {
+	assertBatchOverTheLimit,
+	checkpointsOf,
+	commitSummary,
+	daktelaDeletes,
+	odooToIso,
+	putManualContact,
+	runOk,
+} from './lib/helpers.cjs';
 
 const SYNC = 'odoo-to-daktela';
 
@@ -42,19 +50,14 @@ export const scenario: Scenario = {
 		const n8n = await ctx.n8n();
 		const creds = await ctx.sandboxCredentials(n8n, { daktela, odoo });
 		const id = await n8n.importWorkflow(bindCredentials(ctx.workflow, creds));
-		const deletes = () => daktela.requests.filter((r) => r.method === 'DELETE');
+		const deletes = () => daktelaDeletes(daktela);
 		const contacts = () => daktela.store.list('contacts').map((r) => String(r.name));
 
 		// 1. Everything lands; a contact made by hand sits next to the synced ones.
 		await runOk(n8n, id, 'first run');
 		assert.equal(daktela.store.list('accounts').length, 10);
 		assert.equal(contacts().length, 12);
-		daktela.store.put('contacts', {
-			name: 'manual_1',
-			title: 'By hand',
-			lastname: 'Hand',
-			database: 'default',
-		});
+		const manual = putManualContact(daktela);
 
 		// 2. One person archived: its contact goes.
 		tick();
@@ -62,13 +65,9 @@ export const scenario: Scenario = {
 		odoo.store.write('res.partner', [people[0].id], { active: false });
 		daktela.requests.length = 0;
 		const second = await runOk(n8n, id, 'archived person');
-		assert.deepEqual(
-			deletes().map((r) => r.path.replace(/^.*\/api\/v6\//, '')),
-			[`contacts/crm_person_${people[0].id}.json`],
-			JSON.stringify(deletes()),
-		);
+		assert.deepEqual(deletes(), [`contacts/crm_person_${people[0].id}.json`]);
 		assert.ok(!contacts().includes(`crm_person_${people[0].id}`));
-		assert.ok(contacts().includes('manual_1'), 'a contact the sync did not create was deleted');
+		assert.ok(contacts().includes(manual), 'a contact the sync did not create was deleted');
 		const removed = commitSummary(second, 'Commit deleted-contacts cursor');
 		assert.equal(removed?.failed, 0, JSON.stringify(removed));
 		assert.equal(removed?.total, 1, JSON.stringify(removed));
@@ -99,16 +98,16 @@ export const scenario: Scenario = {
 		odoo.store.write('res.partner', four, { active: false });
 		daktela.requests.length = 0;
 		const fourth = await runOk(n8n, id, 'over the safety limit');
-		assert.deepEqual(deletes(), [], JSON.stringify(deletes()));
-		const held = commitSummary(fourth, 'Commit deleted-contacts cursor');
-		assert.equal(held?.failed, 4, JSON.stringify(held));
-		assert.match(
-			String(held?.failedRecords[0]?.error),
-			/safety limit: this run would remove 4 contacts \(36% of the 11 contacts named crm_person_… in Daktela\), but Max Percent is 20%; nothing was removed/,
+		const reason = assertBatchOverTheLimit(
+			daktela,
+			fourth,
+			'Commit deleted-contacts cursor',
+			4,
+			11,
 		);
 		assert.equal(contacts().length, 12, 'contacts were deleted over the limit');
 		const after = await checkpointsOf(n8n, id, SYNC);
 		assert.equal(after['deleted-contacts']?.cursor, stored['deleted-contacts']?.cursor);
-		ctx.log(`over the limit: ${String(held?.failedRecords[0]?.error)}`);
+		ctx.log(`over the limit: ${reason}`);
 	},
 };

@@ -243,12 +243,7 @@ export function checkPartnersLanded(
  * `crm_account_10..19`), so that one deletion is under the templates' 20% safety limit.
  */
 export function putForDeletes(daktela: DaktelaSandbox, accounts: boolean): void {
-	daktela.store.put('contacts', {
-		name: 'manual_1',
-		title: 'By hand',
-		lastname: 'Hand',
-		database: 'default',
-	});
+	putManualContact(daktela);
 	for (let i = 10; i < 20; i++) {
 		if (accounts) {
 			daktela.store.put('accounts', {
@@ -264,6 +259,48 @@ export function putForDeletes(daktela: DaktelaSandbox, accounts: boolean): void 
 			database: 'default',
 		});
 	}
+}
+
+/** A contact made by hand in Daktela, `manual_1`: no delete of a sync may touch it. */
+export function putManualContact(daktela: DaktelaSandbox): string {
+	daktela.store.put('contacts', {
+		name: 'manual_1',
+		title: 'By hand',
+		lastname: 'Hand',
+		database: 'default',
+	});
+	return 'manual_1';
+}
+
+/** The DELETE requests Daktela got, in order, relative to the API (`contacts/crm_person_1.json`). */
+export function daktelaDeletes(daktela: DaktelaSandbox): string[] {
+	return daktela.requests
+		.filter((r) => r.method === 'DELETE')
+		.map((r) => r.path.replace(/^.*\/api\/v6\//, ''));
+}
+
+/**
+ * A batch run whose contacts to delete are over the templates' 20% safety limit: no DELETE, the
+ * Commit of `node` counts them all failed with the reason (`removed` of `managed` contacts).
+ */
+export function assertBatchOverTheLimit(
+	daktela: DaktelaSandbox,
+	result: ExecutionResult,
+	node: string,
+	removed: number,
+	managed: number,
+): string {
+	assert.deepEqual(daktelaDeletes(daktela), [], 'deleted over the limit');
+	const held = commitSummary(result, node);
+	assert.equal(held?.failed, removed, JSON.stringify(held));
+	const percent = Math.round((removed / managed) * 100);
+	assert.match(
+		String(held?.failedRecords[0]?.error),
+		new RegExp(
+			`safety limit: this run would remove ${removed} contacts \\(${percent}% of the ${managed} contacts named crm_person_… in Daktela\\), but Max Percent is 20%; nothing was removed`,
+		),
+	);
+	return String(held?.failedRecords[0]?.error);
 }
 
 /** A real-time template's answer to a delete event that removed the one contact it named. */
