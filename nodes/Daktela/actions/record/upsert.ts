@@ -237,25 +237,9 @@ export function execute(entity: RecordEntity) {
 		items: INodeExecutionData[],
 	): Promise<INodeExecutionData[]> {
 		const run: Run = { ...(await startRecordWrite(this, items, entity)), ctx: this };
-		const { batch } = run;
-		const { inputs, databases } = readKeys(run);
-		batch.throwIfStopped();
-
-		const groups = groupByKey(inputs);
-		const found = await lookUp(this, batch, run.session, run.def, groups, chunkSizeOf(run));
-		batch.throwIfStopped();
-
-		const decided = decideGroups(run, groups, found, databases);
-		const shared = sharedMatches(decided);
-		const writes = settleDecided(run, decided, shared);
-		this.logger.debug(
-			`Daktela upsert ${run.def.nouns}: ${inputs.length} records in ${groups.length} keys: ${countsOf(decided, shared)}`,
-		);
-		batch.throwIfStopped();
-
-		await writeAll(run, writes);
+		await writeAll(run, await planWrites(run));
 		if (entity === 'account' && run.options.autoContact === true) {
-			await autoCreateContacts(this, run.session, batch, autoContactOptions(run.options));
+			await autoCreateContacts(this, run.session, run.batch, autoContactOptions(run.options));
 		}
 		return finish(run);
 	};
@@ -374,13 +358,36 @@ function settleDecided(
 }
 
 /**
+ * Phases 1-3: the keys, the lookups and the decisions; only the writes are returned, so the rest of
+ * the plan (every key group, every decision) is garbage once the writes are known.
+ */
+async function planWrites(run: Run): Promise<Array<{ group: KeyGroup; decision: Write }>> {
+	const { ctx, batch } = run;
+	const { inputs, databases } = readKeys(run);
+	batch.throwIfStopped();
+
+	const groups = groupByKey(inputs);
+	const found = await lookUp(ctx, batch, run.session, run.def, groups, chunkSizeOf(run));
+	batch.throwIfStopped();
+
+	const decided = decideGroups(run, groups, found, databases);
+	const shared = sharedMatches(decided);
+	const writes = settleDecided(run, decided, shared);
+	ctx.logger.debug(
+		`Daktela upsert ${run.def.nouns}: ${inputs.length} records in ${groups.length} keys: ${countsOf(decided, shared)}`,
+	);
+	batch.throwIfStopped();
+	return writes;
+}
+
+/**
  * Phase 4: the writes, in parallel up to Max Parallel Requests. Progress of a long write every
  * 10% (at least 500 writes), in the log and, for a run started in the editor, in the browser
  * console (n8n shows a node nothing more while it runs).
  */
 async function writeAll(
 	{ ctx, batch, def, session, isoTimes }: Run,
-	writes: Array<{ group: KeyGroup; decision: Write }>,
+	writes: Array<{ group: KeyGroup; decision: Write } | undefined>,
 ): Promise<void> {
 	const step = Math.max(500, Math.ceil(writes.length / 10));
 	let finished = 0;
@@ -393,7 +400,10 @@ async function writeAll(
 	};
 	await runPool(
 		writes,
-		async ({ group, decision }) => {
+		async (write, position) => {
+			// Once written, a record's body and key group are dropped: only its output item stays.
+			const { group, decision } = write!;
+			writes[position] = undefined;
 			const name = decision.kind === 'update' ? decision.name : String(decision.body.name ?? '');
 			try {
 				const record =
