@@ -62,6 +62,10 @@ export const GOALS: Record<string, Goal> = {
 		met: (m) => m.ratio !== null && m.ratio <= 0.5,
 	},
 	upsert_rss_growth: { text: 'ratio <= 1', met: (m) => m.ratio !== null && m.ratio <= 1 },
+	upsert_live_heap_vs_items: {
+		text: 'ratio <= 1.25',
+		met: (m) => m.ratio !== null && m.ratio <= 1.25,
+	},
 	resync_calls_per_unchanged_record: { text: '<= 0.01', met: (m) => m.value <= 0.01 },
 	resync_writes: { text: '= 0', met: (m) => m.value === 0 },
 	poll_requests_per_entity: { text: '<= 1', met: (m) => m.value <= 1 },

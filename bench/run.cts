@@ -140,6 +140,7 @@ async function main(): Promise<void> {
 		'upsert_cpu_ms_per_written_record',
 		...rows.map((r) => r.metric).filter((m) => m.startsWith('upsert_peak_rss_mb_')),
 		'upsert_rss_growth',
+		'upsert_live_heap_vs_items',
 		'resync_calls_per_unchanged_record',
 		'resync_writes',
 		'poll_requests_per_entity',
