@@ -8,6 +8,8 @@
  * Metrics:
  * - mapper_items_per_second: value = mapper throughput, baseline = hand-written throughput,
  *   ratio = value / baseline (1 = as fast; the goal is >= 1/3, "within 3x").
+ * - mapper_heap_per_item: heap the mapped items take per item (after a full GC), against the
+ *   hand-written function's outputs (goal <= 1.25: the mapper holds its output, not more).
  * - mapper_peak_rss_mb: peak resident memory while mapping (inputs and outputs held), no baseline.
  *
  * Outputs are kept, as n8n keeps a node's output items, so the garbage collection each side causes
@@ -17,6 +19,8 @@
  */
 import { deepStrictEqual } from 'node:assert';
 import { createRequire } from 'node:module';
+import * as v8 from 'node:v8';
+import * as vm from 'node:vm';
 
 type Engine = typeof import('../nodes/FieldMapper/mapping');
 
@@ -236,6 +240,23 @@ function bestChunkTimes(
 	return times.map((perChunk) => perChunk.reduce((sum, xs) => sum + median(xs), 0));
 }
 
+/** A full GC on demand, in a process started without --expose-gc (the bench's own). */
+function fullGc(): () => void {
+	v8.setFlagsFromString('--expose-gc');
+	return vm.runInNewContext('gc') as () => void;
+}
+
+/** Heap the outputs of `fn` over `records` take, per item, once everything else is collected. */
+function heldPerItem(fn: (r: Rec) => unknown, records: Rec[], gc: () => void): number {
+	gc();
+	const before = v8.getHeapStatistics().used_heap_size;
+	const outputs = records.map(fn);
+	gc();
+	const held = v8.getHeapStatistics().used_heap_size - before;
+	if (outputs.length !== records.length) throw new Error('outputs lost');
+	return held / records.length;
+}
+
 export async function runMapperBench(items = ITEMS, rounds = ROUNDS): Promise<BenchMetric[]> {
 	const { compileMapping, loadMapping } = loadEngine();
 	const compiled = compileMapping(loadMapping(BENCH_MAPPING), { direction: 'toDaktela' });
@@ -261,6 +282,11 @@ export async function runMapperBench(items = ITEMS, rounds = ROUNDS): Promise<Be
 	);
 	const best = { mapper: mapperMs, hand: handMs };
 
+	sink.fill(undefined);
+	const gc = fullGc();
+	const heldMapper = heldPerItem(mapper, records, gc);
+	const heldHand = heldPerItem(handWritten, records, gc);
+
 	const perSecond = (ms: number) => Math.round((items / ms) * 1000);
 	const mapperRate = perSecond(best.mapper);
 	const handRate = perSecond(best.hand);
@@ -271,6 +297,13 @@ export async function runMapperBench(items = ITEMS, rounds = ROUNDS): Promise<Be
 			unit: 'items/s',
 			baseline: handRate,
 			ratio: Math.round((mapperRate / handRate) * 1000) / 1000,
+		},
+		{
+			metric: 'mapper_heap_per_item',
+			value: Math.round(heldMapper),
+			unit: 'bytes/item',
+			baseline: Math.round(heldHand),
+			ratio: Math.round((heldMapper / heldHand) * 1000) / 1000,
 		},
 		{
 			metric: 'mapper_peak_rss_mb',

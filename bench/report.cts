@@ -73,6 +73,7 @@ export const GOALS: Record<string, Goal> = {
 		text: 'ratio >= 0.333 (within 3x)',
 		met: (m) => m.ratio !== null && m.ratio >= 1 / 3,
 	},
+	mapper_heap_per_item: { text: 'ratio <= 1.25', met: (m) => m.ratio !== null && m.ratio <= 1.25 },
 	mapper_node_vs_code_node: { text: 'ratio >= 1', met: (m) => m.ratio !== null && m.ratio >= 1 },
 };
 
