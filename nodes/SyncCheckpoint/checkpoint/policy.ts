@@ -24,6 +24,7 @@
  * Assumption: a record's cursor value never decreases, except when a value stamped in the future
  * is corrected (handled: see decideSkip).
  */
+import { CONTACT_ACTIONS, type ContactAction } from '../../shared/core/items';
 import { fromIso, toIso } from './cursor';
 import { CheckpointError } from './errors';
 import type { EntityState, LastCommit, RunMarker } from './state';
@@ -33,11 +34,9 @@ export type Outcome = 'created' | 'updated' | 'unchanged' | 'deleted' | 'failed'
 export type FailurePolicy = 'hold' | 'advance';
 
 const SYNC_ACTIONS = new Set(['created', 'updated', 'unchanged', 'deleted', 'failed']);
+const CONTACT_ACTION_SET = new Set<string>(CONTACT_ACTIONS);
 
-/** What the Daktela node did with an account's auto-created contact (`json.sync.contact.action`). */
-export type ContactAction = 'created' | 'updated' | 'unchanged' | 'skipped';
-const CONTACT_ACTIONS = new Set<string>(['created', 'updated', 'unchanged', 'skipped']);
-
+/** Auto-created contacts of account items (`json.sync.contact.action`), by action. */
 export type ContactCounts = Record<ContactAction, number>;
 const MAX_ERROR_LENGTH = 500;
 const FUTURE_WARNING_MS = 60 * 60_000;
@@ -83,7 +82,7 @@ function shortError(value: unknown): string {
 function contactActionOf(contact: unknown): ContactAction | undefined {
 	if (!contact || typeof contact !== 'object' || Array.isArray(contact)) return undefined;
 	const action = (contact as { action?: unknown }).action;
-	return typeof action === 'string' && CONTACT_ACTIONS.has(action)
+	return typeof action === 'string' && CONTACT_ACTION_SET.has(action)
 		? (action as ContactAction)
 		: undefined;
 }

@@ -38,14 +38,12 @@ export interface CheckpointMark {
 /** Daktela writes -> Sync Checkpoint Commit: what happened to the record (`json.sync`). */
 export const SYNC_KEY = 'sync';
 export type SyncAction = 'created' | 'updated' | 'unchanged' | 'deleted' | 'failed';
+/** Account Create or Update with Auto-Create Contact: what happened to the account's contact. */
+export const CONTACT_ACTIONS = ['created', 'updated', 'unchanged', 'skipped'] as const;
+export type ContactAction = (typeof CONTACT_ACTIONS)[number];
 export interface SyncResult {
 	action: SyncAction;
 	name: string;
 	error?: string;
-	/** Account Create or Update with Auto-Create Contact: what happened to the account's contact. */
-	contact?: {
-		action: 'created' | 'updated' | 'unchanged' | 'skipped';
-		name: string;
-		reason?: string;
-	};
+	contact?: { action: ContactAction; name: string; reason?: string };
 }
