@@ -9,7 +9,7 @@
  * ("the account was written, its contact failed: ..."): the Sync Checkpoint then holds the cursor
  * and the next run makes the contact (the account itself is unchanged by then).
  */
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
 import {
 	allEmpty,
@@ -20,7 +20,7 @@ import {
 	type AutoContactOptions,
 } from '../../../shared/core/autoContact';
 import { RecordError } from '../../../shared/core/errors';
-import { CONTACT_KEY } from '../../../shared/core/items';
+import { CONTACT_KEY, type SyncResult } from '../../../shared/core/items';
 import { matchKeys, type DaktelaRecord } from '../../../shared/core/normalise';
 import { isPlainObject } from '../../../shared/core/objects';
 import { runPool } from '../../../shared/core/pool';
@@ -50,7 +50,7 @@ async function listBy(session: Session, field: string, values: string[]): Promis
 
 const keyOf = (value: unknown): string => matchKeys(value)[0] ?? '';
 
-type ContactOutcome = { action: string; name: string; reason?: string };
+type ContactOutcome = NonNullable<SyncResult['contact']>;
 
 type Wanted = Map<string, { contact: DaktelaRecord; indices: number[] }>;
 type Outcomes = Map<number, ContactOutcome>;
@@ -153,13 +153,15 @@ async function writeContact(
 	}
 }
 
-/** Makes the contacts of the accounts written in `batch`; returns the count per action. */
+/**
+ * Makes the contacts of the accounts written in `batch`. The counts per action are in the node's
+ * summary (upsert.ts `summarise`, read from the items' `sync.contact`).
+ */
 export async function autoCreateContacts(
-	ctx: IExecuteFunctions,
 	session: Session,
 	batch: Batch,
 	options: AutoContactOptions,
-): Promise<Record<string, number>> {
+): Promise<void> {
 	const outcome: Outcomes = new Map();
 	const wanted = plannedContacts(batch, options, outcome);
 	let writes: Write[] = [];
@@ -175,13 +177,9 @@ export async function autoCreateContacts(
 	});
 
 	// 5. Each account item reports its contact.
-	const counts: Record<string, number> = {};
 	for (const [index, result] of outcome) {
 		const item = batch.outputs.get(index);
 		if (!item || !isPlainObject(item.json.sync)) continue;
 		(item.json.sync as IDataObject).contact = { ...result };
-		counts[result.action] = (counts[result.action] ?? 0) + 1;
 	}
-	ctx.logger.debug(`Daktela upsert accounts: auto-created contacts ${JSON.stringify(counts)}`);
-	return counts;
 }

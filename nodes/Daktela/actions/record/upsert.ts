@@ -239,7 +239,7 @@ export function execute(entity: RecordEntity) {
 		const run: Run = { ...(await startRecordWrite(this, items, entity)), ctx: this };
 		await writeAll(run, await planWrites(run));
 		if (entity === 'account' && run.options.autoContact === true) {
-			await autoCreateContacts(this, run.session, run.batch, autoContactOptions(run.options));
+			await autoCreateContacts(run.session, run.batch, autoContactOptions(run.options));
 		}
 		return finish(run);
 	};
