@@ -11,7 +11,8 @@
  * Each `n8n execute` is a fresh n8n process, so both sides pay their own warm-up; the generator
  * runs first, so the Code node finds n8n's task runner already started. Per side the time is the
  * node's own `executionTime` in the run data (what the editor shows under the node), the median
- * of `runs` executions. The outputs are checked to be the same before anything is reported.
+ * of `runs` executions (`n8n execute`; N8n.cli reads its output through a file, so the large run
+ * arrives whole). The outputs are checked to be the same before anything is reported.
  *
  * Metric: mapper_node_vs_code_node: value = Field Mapper items/s inside n8n, baseline = Code node
  * items/s, ratio = value / baseline (goal >= 1: no more cost per item than the hand-written Code
@@ -22,17 +23,8 @@ import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import { spawn } from 'node:child_process';
-
-import {
-	buildAndPack,
-	freePort,
-	N8n,
-	nodeOutput,
-	parseRunJson,
-	type ExecutionRun,
-} from '../test/e2e/n8n.cjs';
-import { cacheRoot, ensureRuntime, N8N_VERSION, type Runtime } from '../test/e2e/runtime.cjs';
+import { buildAndPack, N8n, nodeOutput, type ExecutionRun } from '../test/e2e/n8n.cjs';
+import { cacheRoot, ensureRuntime, N8N_VERSION } from '../test/e2e/runtime.cjs';
 import { BENCH_MAPPING, handWritten, makeRecords } from './mapper.cjs';
 import { round, type Row, withGoal } from './report.cjs';
 
@@ -99,39 +91,6 @@ function benchWorkflow(items: number) {
 	};
 }
 
-/**
- * `n8n execute --rawOutput` with its output going to a file: n8n exits right after printing the
- * run, and through a pipe the tail of a large run (tens of MB here) is lost; file writes are not.
- */
-async function executeToFile(rt: Runtime, n8n: N8n, id: string): Promise<ExecutionRun> {
-	const file = path.join(n8n.userFolder, `bench-run-${Date.now()}.json`);
-	const fd = fs.openSync(file, 'w');
-	try {
-		const env = n8n.env({
-			N8N_PORT: String(await freePort()),
-			N8N_RUNNERS_BROKER_PORT: String(await freePort()),
-		});
-		const child = spawn(rt.nodeBin, [rt.n8nBin, 'execute', `--id=${id}`, '--rawOutput'], {
-			cwd: n8n.userFolder,
-			env,
-			stdio: ['ignore', fd, fd],
-		});
-		const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
-		const output = fs.readFileSync(file, 'utf8');
-		const run = parseRunJson(output);
-		const error = run?.data.resultData.error;
-		if (code !== 0 || !run || error) {
-			throw new Error(
-				`bench workflow failed (exit ${code}): ${error?.message ?? output.slice(-2000)}`,
-			);
-		}
-		return run;
-	} finally {
-		fs.closeSync(fd);
-		fs.rmSync(file, { force: true });
-	}
-}
-
 function nodeMs(run: ExecutionRun | undefined, name: string): number {
 	const ms = run?.data.resultData.runData[name]?.[0]?.executionTime;
 	if (typeof ms !== 'number') throw new Error(`no executionTime for ${name} in the run data`);
@@ -169,7 +128,9 @@ export async function runMapperNodeBench(
 		const codeMs: number[] = [];
 		for (let r = 0; r < runs; r++) {
 			log(`Field Mapper vs Code node: n8n execute ${r + 1} of ${runs}, ${items} items...`);
-			const run = await executeToFile(rt, n8n, id);
+			const result = await n8n.execute(id);
+			if (!result.ok || !result.run) throw new Error(`bench workflow failed: ${result.error}`);
+			const { run } = result;
 			const mapped = nodeOutput(run, MAPPER);
 			const coded = nodeOutput(run, CODE);
 			if (mapped.length !== items || coded.length !== items) {

@@ -434,6 +434,7 @@ export class N8n {
 	private readonly processes = new Set<ChildProcess>();
 	private server?: ServerHandle;
 	private importCounter = 0;
+	private cliCounter = 0;
 
 	private constructor(
 		readonly rt: Runtime,
@@ -490,7 +491,11 @@ export class N8n {
 		};
 	}
 
-	private async spawnN8n(args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<ChildProcess> {
+	private async spawnN8n(
+		args: string[],
+		extraEnv: NodeJS.ProcessEnv = {},
+		stdout: 'pipe' | number = 'pipe',
+	): Promise<ChildProcess> {
 		const env = this.env({
 			N8N_PORT: String(await freePort()),
 			// Every n8n process opens a task broker; two on one port -> the second exits 1.
@@ -500,7 +505,7 @@ export class N8n {
 		const child = spawn(this.rt.nodeBin, [this.rt.n8nBin, ...args], {
 			cwd: this.userFolder,
 			env,
-			stdio: ['ignore', 'pipe', 'pipe'],
+			stdio: ['ignore', stdout, 'pipe'],
 			detached: true,
 		});
 		live.add(child);
@@ -512,13 +517,22 @@ export class N8n {
 		return child;
 	}
 
-	/** Runs one n8n CLI command to completion. */
+	/**
+	 * Runs one n8n CLI command to completion. Its stdout goes to a file, not a pipe: n8n exits right
+	 * after printing, and through a pipe the tail of a large output (an `execute --rawOutput` run of
+	 * tens of MB) is lost; writes to a file are not.
+	 */
 	async cli(args: string[], options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}) {
 		const started = Date.now();
-		const child = await this.spawnN8n(args, options.env);
-		let stdout = '';
+		const stdoutFile = path.join(this.userFolder, `cli-stdout-${process.pid}-${++this.cliCounter}`);
+		const fd = fs.openSync(stdoutFile, 'w');
+		let child: ChildProcess;
+		try {
+			child = await this.spawnN8n(args, options.env, fd);
+		} finally {
+			fs.closeSync(fd);
+		}
 		let stderr = '';
-		child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
 		child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
 		const timeoutMs = options.timeoutMs ?? 120000;
 		const code = await new Promise<number | null>((resolve) => {
@@ -531,6 +545,8 @@ export class N8n {
 				resolve(exitCode);
 			});
 		});
+		const stdout = fs.readFileSync(stdoutFile, 'utf8');
+		fs.rmSync(stdoutFile, { force: true });
 		return { code, stdout, stderr, ms: Date.now() - started } satisfies CliResult;
 	}
 
